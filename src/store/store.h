@@ -139,13 +139,15 @@ struct session {
 	int64_t last_seen;
 	int64_t expires_at;
 };
+/* get returns expired sessions too (the caller compares expires_at with now); touch,
+ * set_org (0: none chosen) and delete answer STORE_NOTFOUND for an unknown hash. */
 int store_session_create(struct store *s, const struct session *se);
 int store_session_get(struct store *s, const char *token_hash, struct session *out);
 int store_session_touch(struct store *s, const char *token_hash, int64_t last_seen, int64_t expires_at);
 int store_session_set_org(struct store *s, const char *token_hash, int64_t org_id);
 int store_session_delete(struct store *s, const char *token_hash);
 int store_session_delete_user(struct store *s, int64_t user_id);
-int store_session_purge(struct store *s, int64_t now); /* removes expired */
+int store_session_purge(struct store *s, int64_t now); /* removes expires_at <= now */
 
 /* ---- API tokens (shown once, stored as SHA-256 hex) ---- */
 struct api_token {
@@ -160,7 +162,7 @@ struct api_token {
 int store_token_create(struct store *s, struct api_token *t); /* sets id */
 int store_token_get(struct store *s, const char *token_hash, struct api_token *out);
 
-/* ---- login throttling ---- */
+/* ---- login throttling (e-mail addresses compared lower-cased) ---- */
 int store_login_failure_add(struct store *s, const char *email, const char *addr, int64_t at);
 /* Failures since `since` for this e-mail and for this address. */
 int store_login_failure_count(struct store *s, const char *email, const char *addr, int64_t since,
@@ -196,7 +198,7 @@ struct audit_filter {
 	char action[STORE_ACTION_MAX];/* prefix; "" = any */
 	char object_type[STORE_OTYPE_MAX]; /* exact; "" = any */
 	char object_id[STORE_OID_MAX];     /* exact; "" = any */
-	int64_t from_ms, to_ms;       /* 0 = open */
+	int64_t from_ms, to_ms;       /* 0 = open; from_ms <= at_ms < to_ms */
 	int64_t before_seq;           /* paging: only seq < this; 0 = from the newest */
 	int limit;                    /* 1..1000 */
 };
