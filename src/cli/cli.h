@@ -2,6 +2,7 @@
 #ifndef TOLV_CLI_CLI_H
 #define TOLV_CLI_CLI_H
 
+#include "core/alloc.h"
 #include "domain/accounts.h"
 #include "store/store.h"
 

@@ -41,6 +41,9 @@ static int run(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	printf("The audit log verifies: %lld entries, every hash links to the one before.\n", (long long)r.checked);
+	if (r.checked)
+		printf("Last entry: %lld, hash %s (note it down: a later verify must still contain it).\n",
+		       (long long)r.checked, r.last_hash);
 	return EXIT_OK;
 }
 

@@ -82,7 +82,8 @@ void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list cp;
 	va_copy(cp, ap);
-	int n = vsnprintf(NULL, 0, fmt, cp);
+	char probe[1]; /* measure first; a real buffer keeps GCC's truncation check quiet */
+	int n = vsnprintf(probe, sizeof probe, fmt, cp);
 	va_end(cp);
 	if (n < 0)
 		return;

@@ -247,6 +247,7 @@ static int verify_one(const struct audit_entry *e, void *arg)
 		return 1;
 	}
 	copy_str(st->prev_hash, sizeof st->prev_hash, e->hash);
+	copy_str(r->last_hash, sizeof r->last_hash, e->hash);
 	st->expect_seq++;
 	r->checked++;
 	return 0;

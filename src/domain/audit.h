@@ -36,6 +36,7 @@ struct audit_verify_result {
 	int64_t checked;   /* entries checked */
 	int64_t bad_seq;   /* first entry that fails, 0 if none */
 	char reason[160];  /* English, empty if ok */
+	char last_hash[STORE_HEX_MAX]; /* hash of the last good entry (an anchor to note down) */
 };
 /* Walks the whole chain. Returns 0 if it verifies, 1 if it does not (see r), or a
  * negative store_status on database failure. */
