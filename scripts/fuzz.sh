@@ -13,7 +13,7 @@ ninja -C build-fuzz || exit 1
 status=0
 found=0
 for bin in build-fuzz/tests/fuzz/fuzz_*; do
-	[ -x "$bin" ] || continue
+	[ -f "$bin" ] && [ -x "$bin" ] || continue
 	found=1
 	name=$(basename "$bin")
 	corpus=$(mktemp -d /tmp/tolv-fuzz.XXXXXX)

@@ -18,7 +18,9 @@ def main():
             if not line:
                 continue
             t = json.loads(line)
-            if suite and not any(s.split(":")[-1] == suite for s in t.get("suite", [])):
+            # meson 1.0 writes no "suite" field; the name is "project:suite / test".
+            suites = t.get("suite") or [t.get("name", "").split(" / ")[0]]
+            if suite and not any(s.split(":")[-1] == suite for s in suites):
                 continue
             out = (t.get("stdout") or "") + "\n" + (t.get("stderr") or "")
             p = re.findall(r"\[  PASSED  \] (\d+) test", out)

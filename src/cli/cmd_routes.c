@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 #include "core/buf.h"
-#include "http/routes.h"
+#include "http/router.h"
 
 static int run(int argc, char **argv)
 {
