@@ -266,6 +266,33 @@ int accounts_membership_set(struct accounts *ac, const struct actor *who, int64_
 	return 0;
 }
 
+int accounts_check_name(const char *name, struct field_error *fe)
+{
+	char clean[STORE_NAME_MAX];
+	return check_name(name, clean, sizeof clean, "name", false, fe);
+}
+
+int accounts_set_name(struct accounts *ac, const struct actor *who, int64_t user_id, const char *name,
+		      struct field_error *fe)
+{
+	char clean[STORE_NAME_MAX];
+	int rc = check_name(name, clean, sizeof clean, "name", false, fe);
+	if (rc)
+		return rc;
+	struct user u;
+	rc = store_user_get(ac->store, user_id, &u);
+	if (rc)
+		return rc;
+	if (strcmp(u.name, clean) == 0)
+		return 0;
+	copy_str(u.name, sizeof u.name, clean);
+	rc = store_user_update(ac->store, &u);
+	if (rc)
+		return rc;
+	audit(ac, who, who->org_id, "user.name", "user", user_id, NULL);
+	return 0;
+}
+
 int accounts_set_lang(struct accounts *ac, const struct actor *who, int64_t user_id, const char *lang,
 		      struct field_error *fe)
 {

@@ -52,6 +52,12 @@ int accounts_user_disable(struct accounts *ac, const struct actor *who, int64_t 
 /* Changes role and/or access within one organisation (the web's user administration). */
 int accounts_membership_set(struct accounts *ac, const struct actor *who, int64_t user_id, int64_t org_id,
 			    const char *role, bool disabled, struct field_error *fe);
+/* 0 if name is acceptable for accounts_set_name, else ACC_INVALID with fe filled: lets a
+ * caller check every input before changing anything. */
+int accounts_check_name(const char *name, struct field_error *fe);
+/* Renames a user (trimmed; may be empty). */
+int accounts_set_name(struct accounts *ac, const struct actor *who, int64_t user_id, const char *name,
+		      struct field_error *fe);
 int accounts_set_lang(struct accounts *ac, const struct actor *who, int64_t user_id, const char *lang,
 		      struct field_error *fe);
 /* Creates an API token for user_id in org_id; writes the secret (shown once) to token

@@ -15,6 +15,29 @@
 #include "core/util.h"
 #include "domain/password.h"
 
+/* Logs a login event once in each organisation the user belongs to, so that each
+ * organisation's auditors see their own users' logins; org 0 when there is none (or the
+ * e-mail matched no user). Returns 0 only if every entry was written. */
+static int audit_login(struct accounts *ac, int64_t user_id, const char *email, const char *addr,
+		       const char *action, const char *detail)
+{
+	char id[32] = "";
+	if (user_id)
+		snprintf(id, sizeof id, "%lld", (long long)user_id);
+	struct membership *ms = NULL;
+	size_t n = 0;
+	if (user_id && store_memberships_of_user(ac->store, user_id, &ms, &n) != 0)
+		n = 0;
+	int rc = 0;
+	if (n == 0)
+		rc = audit_event(ac->audit, user_id, email, 0, addr, action, user_id ? "user" : "", id, detail);
+	for (size_t i = 0; i < n; i++)
+		if (audit_event(ac->audit, user_id, email, ms[i].org_id, addr, action, "user", id, detail) != 0)
+			rc = -1;
+	free(ms);
+	return rc;
+}
+
 enum login_result auth_login(struct accounts *ac, const char *email, const char *password, const char *addr,
 			     struct user *out)
 {
@@ -31,7 +54,9 @@ enum login_result auth_login(struct accounts *ac, const char *email, const char 
 	if (store_login_failure_count(ac->store, norm, addr ? addr : "", now - AUTH_WINDOW, &by_email, &by_addr))
 		return LOGIN_ERROR;
 	if (by_email >= AUTH_MAX_FAILURES_ACCOUNT || by_addr >= AUTH_MAX_FAILURES_ADDR) {
-		audit_event(ac->audit, 0, norm, 0, addr, "login.throttled", "", "", NULL);
+		struct user t;
+		audit_login(ac, store_user_get_by_email(ac->store, norm, &t) == STORE_OK ? t.id : 0, norm, addr,
+			    "login.throttled", NULL);
 		return LOGIN_THROTTLED;
 	}
 
@@ -51,14 +76,12 @@ enum login_result auth_login(struct accounts *ac, const char *email, const char 
 
 	if (!ok) {
 		store_login_failure_add(ac->store, norm, addr ? addr : "", now);
-		audit_event(ac->audit, rc == STORE_OK ? u.id : 0, norm, 0, addr, "login.failed", "", "",
+		audit_login(ac, rc == STORE_OK ? u.id : 0, norm, addr, "login.failed",
 			    rc == STORE_OK && u.disabled ? "disabled" : NULL);
 		return LOGIN_FAILED;
 	}
 	store_login_failure_clear(ac->store, norm);
-	char id[32];
-	snprintf(id, sizeof id, "%lld", (long long)u.id);
-	if (audit_event(ac->audit, u.id, u.email, 0, addr, "login", "user", id, NULL) != 0)
+	if (audit_login(ac, u.id, u.email, addr, "login", NULL) != 0)
 		return LOGIN_ERROR; /* no entry in the log, no login */
 	if (out)
 		*out = u;

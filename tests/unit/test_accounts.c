@@ -144,6 +144,8 @@ static void login_throttles_and_audits(void **state)
 	assert_int_equal(store_audit_list(f->ac.store, &flt, &es, &n), 0);
 	int logins = 0, failures = 0, throttled = 0;
 	for (size_t i = 0; i < n; i++) {
+		/* Logged in the user's organisation, where its auditors look. */
+		assert_int_equal(es[i].org_id, f->a.id);
 		logins += !strcmp(es[i].action, "login");
 		failures += !strcmp(es[i].action, "login.failed");
 		throttled += !strcmp(es[i].action, "login.throttled");
