@@ -145,7 +145,7 @@ static int run(int argc, char **argv)
 		if (slash)
 			*slash = '\0';
 	}
-	char build_locale[PATH_MAX];
+	char build_locale[PATH_MAX + 16];
 	snprintf(build_locale, sizeof build_locale, "%s/locale", exe_dir);
 	const char *localedirs[] = { getenv("TOLV_LOCALEDIR") ? getenv("TOLV_LOCALEDIR") : "", build_locale,
 				     TOLV_BUILD_LOCALEDIR, TOLV_LOCALEDIR, NULL };

@@ -12,31 +12,19 @@
 #include "core/util.h"
 #include "html/form.h"
 #include "html/layout.h"
+#include "core/date.h"
 #include "web/csv.h"
 
 #define AUDIT_PAGE 50
 #define CSV_MAX_ROWS 100000
 
-/* "YYYY-MM-DD" → unix seconds at 00:00 UTC; -1 if not a real date. */
-int64_t date_parse(const char *s)
+/* "YYYY-MM-DD" → unix seconds at 00:00 UTC; -1 if not a real date (core/date.h parses). */
+static int64_t day_start_seconds(const char *s)
 {
-	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+	int32_t day;
+	if (!s || date_parse(s, &day) != 0 || day < 0)
 		return -1;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return -1;
-	struct tm tm = { 0 };
-	tm.tm_year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0') - 1900;
-	tm.tm_mon = (s[5] - '0') * 10 + (s[6] - '0') - 1;
-	tm.tm_mday = (s[8] - '0') * 10 + (s[9] - '0');
-	if (tm.tm_year < 70 || tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1)
-		return -1;
-	int mon = tm.tm_mon, mday = tm.tm_mday;
-	time_t t = timegm(&tm);
-	/* timegm normalises 31 February into March: a round trip catches it. */
-	if (t == (time_t)-1 || tm.tm_mon != mon || tm.tm_mday != mday)
-		return -1;
-	return (int64_t)t;
+	return (int64_t)day * 86400;
 }
 
 int audit_filter_parse(struct req *r, struct audit_filter *f, struct form_errors *fe)
@@ -50,14 +38,14 @@ int audit_filter_parse(struct req *r, struct audit_filter *f, struct form_errors
 	if (action && !copy_str(f->action, sizeof f->action, action))
 		form_error(fe, "action", N_("The text is too long."));
 	if (from && *from) {
-		int64_t t = date_parse(from);
+		int64_t t = day_start_seconds(from);
 		if (t < 0)
 			form_error(fe, "from", N_("Write the date as YYYY-MM-DD, like 2025-03-31."));
 		else
 			f->from_ms = t * 1000;
 	}
 	if (to && *to) {
-		int64_t t = date_parse(to);
+		int64_t t = day_start_seconds(to);
 		if (t < 0)
 			form_error(fe, "to", N_("Write the date as YYYY-MM-DD, like 2025-03-31."));
 		else

@@ -45,7 +45,5 @@ struct form_errors;
 /* The audit filter of the query (actor, action, from, to, before) for the request's
  * organisation; -1 with messages in fe if a value is bad. Shared with the API. */
 int audit_filter_parse(struct req *r, struct audit_filter *f, struct form_errors *fe);
-/* "YYYY-MM-DD" → unix seconds at 00:00 UTC, -1 if not a real date. */
-int64_t date_parse(const char *s);
 
 #endif
