@@ -1,0 +1,305 @@
+// access-matrix: every route of `tolv routes` × every kind of caller, with the answer
+// each must get, derived from the route's flags and roles — so a new route is covered
+// the moment it is added to the table.
+//
+// Callers: admin, coordinator, therapist, auditor of organisation A; nobody (not logged
+// in); the admin of organisation B; and, for pages, a user who has not chosen an
+// organisation yet and a user who must still change a one-time password.
+//
+// Expected answers (flags: login, org, csrf, api, no_session, pw_change_ok):
+//   not logged in, route needs login  → pages 303 to /login, API 401
+//   logged in, must change password, route not pw_change_ok → 303 to /account/password
+//   logged in, no organisation chosen, route needs org → 303 to /org
+//   logged in, role not among the route's roles → 403
+//   a route with {id}, the id of a user of the caller's organisation → allowed
+//   a route with {id}, the id of a user of another organisation → 404 (403 if the role
+//     may not use the route at all), with none of that user's data in the body
+//   allowed: GET 2xx/3xx (not to /login); POST/PATCH 2xx/3xx or a validation answer
+//     (400/409/422), never 401/403/404
+//   a route that needs no log-in, called while logged in: not 5xx (its rule is not in
+//     the table)
+// For every caller and route: never 5xx, never another organisation's data.
+// Also from the flags: a csrf route refuses a request without the token (403), and a
+// no_session route sets no cookie.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { isRedirectToLogin } from '../lib/checks.mjs';
+import { Api, Client } from '../lib/client.mjs';
+import { csrfOf } from '../lib/html.mjs';
+import { addUser, CAST, listUsers, MARK_A, MARK_B, ORG_A, ORG_B, PASSWORD, startInstance } from '../lib/instance.mjs';
+import { tolv } from '../lib/tolv.mjs';
+
+const ROUTES = JSON.parse(tolv(['routes'], { check: true }).stdout);
+
+// Users the routes with {id} act on: OWN[X] by callers of organisation X, VICTIM[X] by
+// callers of the other one (who must get 404 and change nothing).
+const OWN = {
+	A: { email: 'maal@alfa.example', name: `Tia ${MARK_A} Maal`, org: ORG_A },
+	B: { email: 'maal@beta.example', name: `Tor ${MARK_B} Maal`, org: ORG_B },
+};
+const VICTIM = {
+	A: { email: 'offer@alfa.example', name: `Vera ${MARK_A} Offer`, org: ORG_A },
+	B: { email: 'offer@beta.example', name: `Vidar ${MARK_B} Offer`, org: ORG_B },
+};
+const MULTI = { email: 'flere@alfa.example', name: `Fia Flere`, role: 'therapist' };
+const ONETIME = { email: 'engang@alfa.example', name: `Ole ${MARK_A} Engang`, role: 'therapist' };
+
+let inst;
+const callers = {}; // name → {name, role, org ('A'|'B'|null), client, api, csrf, html, apiOk, login()}
+const markersOf = { A: [], B: [] }; // strings that belong to one organisation only
+
+before(async () => {
+	inst = await startInstance();
+	for (const t of [OWN.A, OWN.B, VICTIM.A, VICTIM.B]) addUser(inst, t.email, t.org, 'therapist', t.name);
+	addUser(inst, MULTI.email, ORG_A, 'therapist', MULTI.name);
+	addUser(inst, MULTI.email, ORG_B, 'therapist');
+	const out = inst.cli(['user', 'add', ONETIME.email, '--org', ORG_A, '--role', 'therapist', '--name', ONETIME.name], {
+		env: { TOLV_USER_PASSWORD: '' },
+		check: true,
+	});
+	ONETIME.password = out.stdout.match(/one-time password[^:]*:\s*(\S+)/i)?.[1];
+	assert.ok(ONETIME.password, `no one-time password in: ${out.stdout}`);
+	const all = listUsers(inst);
+	for (const t of [OWN.A, OWN.B, VICTIM.A, VICTIM.B]) t.id = all.find((u) => u.email === t.email).id;
+
+	for (const k of Object.keys(CAST)) {
+		const u = inst.users[k];
+		markersOf[u.org].push(u.email);
+	}
+	markersOf.A.push(MARK_A, OWN.A.email, VICTIM.A.email, ONETIME.email, ORG_A);
+	markersOf.B.push(MARK_B, OWN.B.email, VICTIM.B.email, ORG_B);
+
+	const mk = (name, role, org, login, { api = true } = {}) => {
+		const c = { name, role, org, api: null, client: null, csrf: null, html: true, apiOk: api, login };
+		callers[name] = c;
+		return c;
+	};
+	for (const k of ['admin', 'coordinator', 'therapist', 'auditor', 'foreignAdmin']) {
+		const u = inst.users[k];
+		mk(k, u.role, u.org, async (c) => {
+			c.client = await inst.login(k);
+		});
+	}
+	mk('anonymous', null, null, async (c) => {
+		c.client = new Client(inst.base);
+	});
+	mk(
+		'no-org-chosen',
+		null,
+		null,
+		async (c) => {
+			c.client = new Client(inst.base);
+			await c.client.login(MULTI.email, PASSWORD); // lands on /org, chooses nothing
+		},
+		{ api: false },
+	);
+	mk(
+		'must-change-password',
+		'therapist',
+		'A',
+		async (c) => {
+			c.client = new Client(inst.base);
+			await c.client.login(ONETIME.email, ONETIME.password);
+		},
+		{ api: false },
+	);
+	for (const c of Object.values(callers)) {
+		await c.login(c);
+		c.csrf = await csrfFor(c);
+		if (c.apiOk && c.role) c.api = inst.api(c.name);
+		else c.api = new Api(inst.base, null);
+	}
+});
+after(async () => {
+	await inst?.stop();
+});
+
+/** The csrf token of the caller's session (or, not logged in, of the log-in form). */
+async function csrfFor(c) {
+	for (const p of ['/account/password', '/account', '/org', '/login']) {
+		const r = await c.client.get(p);
+		if (r.status === 200) {
+			const t = csrfOf(r.text);
+			if (t) return t;
+		}
+	}
+	throw new Error(`no csrf token found for ${c.name}`);
+}
+
+/** Logs the caller in again if the last request ended its session (POST /logout...). */
+async function ensureSession(c) {
+	if (c.name === 'anonymous') return;
+	const r = await c.client.get('/account/password');
+	if (r.status === 200) return;
+	await c.login(c);
+	c.csrf = await csrfFor(c);
+}
+
+const methodsOf = (rt) =>
+	rt.method
+		.split(/[ ,|]+/)
+		.map((m) => m.trim().toUpperCase())
+		.filter((m) => m && m !== 'HEAD');
+
+const otherOrg = (org) => (org === 'A' ? 'B' : 'A');
+
+/** What caller c must get for (route, method, variant). */
+function expected(rt, method, c, variant) {
+	const f = new Set(rt.flags);
+	const api = f.has('api');
+	if (!c.role && c.name === 'anonymous') {
+		if (f.has('login')) return api ? 'unauthorized' : 'to-login';
+		return 'allowed';
+	}
+	if (!f.has('login')) return 'any';
+	if (c.name === 'must-change-password' && !f.has('pw_change_ok')) return 'to-password';
+	if (c.name === 'no-org-chosen') {
+		if (f.has('org')) return 'to-org';
+		if (rt.roles.length) return 'any';
+	}
+	const roleOk = rt.roles.length === 0 || rt.roles.includes(c.role);
+	if (!roleOk) return variant === 'foreign-id' ? 'forbidden-or-notfound' : 'forbidden';
+	if (variant === 'foreign-id') return 'notfound';
+	return 'allowed';
+}
+
+const pathOf = (res) => new URL(res.location, res.url).pathname;
+const endsSession = (res) =>
+	res.setCookies?.some((c) => c.name === 'tolv_session' && (c.value === '' || Number(c.attrs['max-age']) <= 0));
+
+function check(exp, res, method, api) {
+	const s = res.status;
+	const redirect = s >= 300 && s < 400;
+	switch (exp) {
+		case 'to-login':
+			return isRedirectToLogin(res) ? null : 'a redirect to /login';
+		case 'unauthorized':
+			return s === 401 ? null : '401';
+		case 'to-password':
+			return redirect && pathOf(res) === '/account/password' ? null : 'a redirect to /account/password';
+		case 'to-org':
+			return redirect && pathOf(res) === '/org' ? null : 'a redirect to /org';
+		case 'forbidden':
+			return s === 403 ? null : '403';
+		case 'forbidden-or-notfound':
+			return s === 403 || s === 404 ? null : '403 or 404';
+		case 'notfound':
+			return s === 404 ? null : '404';
+		case 'allowed':
+			// A redirect to /login refuses the caller — unless the request ended the session
+			// itself (log-out), which its answer shows by clearing the session cookie.
+			if (redirect && isRedirectToLogin(res) && !endsSession(res)) return 'allowed (not a redirect to /login)';
+			if (method === 'GET') return (s >= 200 && s < 300) || redirect ? null : 'allowed (2xx/3xx)';
+			return (s >= 200 && s < 400) || [400, 409, 422].includes(s) ? null : 'allowed (2xx/3xx or 400/409/422)';
+		case 'any':
+			return null;
+		default:
+			throw new Error(exp);
+	}
+}
+
+async function send(c, rt, method, path, { csrf = true } = {}) {
+	const api = rt.flags.includes('api');
+	if (api) {
+		if (method === 'GET') return c.api.request('GET', path);
+		return c.api.request(method, path, { json: {} });
+	}
+	const opts = {};
+	if (method !== 'GET') opts.form = csrf ? { csrf: c.csrf } : {};
+	const r = await c.client.request(method, path, opts);
+	return r;
+}
+
+const short = (res) => `${res.status}${res.location ? ` → ${res.location}` : ''}`;
+
+describe('access matrix', () => {
+	test('the route table is not empty and every route has a known shape', () => {
+		assert.ok(ROUTES.length >= 10);
+		const known = new Set(['login', 'org', 'csrf', 'api', 'no_session', 'pw_change_ok']);
+		for (const rt of ROUTES) for (const f of rt.flags) assert.ok(known.has(f), `unknown flag ${f} on ${rt.pattern}: teach the matrix what it means`);
+		const roles = new Set(['admin', 'coordinator', 'therapist', 'auditor']);
+		for (const rt of ROUTES) for (const r of rt.roles) assert.ok(roles.has(r), `unknown role ${r} on ${rt.pattern}`);
+	});
+
+	for (const rt of ROUTES) {
+		for (const method of methodsOf(rt)) {
+			test(`${method} ${rt.pattern}`, async () => {
+				const failures = [];
+				const api = rt.flags.includes('api');
+				for (const c of Object.values(callers)) {
+					if (api && !c.apiOk) continue;
+					const variants = rt.pattern.includes('{id}')
+						? c.org
+							? ['own-id', 'foreign-id']
+							: ['own-id']
+						: ['plain'];
+					for (const variant of variants) {
+						if (!api) await ensureSession(c);
+						const org = c.org ?? 'A';
+						const id = variant === 'foreign-id' ? VICTIM[otherOrg(org)].id : OWN[org].id;
+						const path = rt.pattern.replace('{id}', String(id));
+						const exp = expected(rt, method, c, variant);
+						let res;
+						try {
+							res = await send(c, rt, method, path);
+						} catch (e) {
+							failures.push(`${c.name} ${variant}: request failed: ${e.message}`);
+							continue;
+						}
+						const where = `${c.name}${variant === 'plain' ? '' : ` (${variant})`}: ${method} ${path}`;
+						if (res.status >= 500) failures.push(`${where}: ${short(res)} (a server error)`);
+						const want = check(exp, res, method, api);
+						if (want) failures.push(`${where}: expected ${want}, got ${short(res)}`);
+						// Never another organisation's data (nobody's, when not logged in).
+						const foreign = c.name === 'anonymous' ? [...markersOf.A, ...markersOf.B] : c.org ? markersOf[otherOrg(c.org)] : [];
+						const leaked = foreign.filter((m) => res.text.includes(m));
+						if (leaked.length) failures.push(`${where}: the body holds another organisation's data: ${leaked.join(', ')}`);
+						if (rt.flags.includes('no_session') && res.headers.get('set-cookie')) {
+							failures.push(`${where}: a no_session route set a cookie: ${res.headers.get('set-cookie')}`);
+						}
+					}
+				}
+				assert.ok(failures.length === 0, `${failures.length} wrong answer(s):\n  ${failures.join('\n  ')}`);
+			});
+		}
+	}
+
+	test('every csrf route refuses a request without the token (403)', async () => {
+		const failures = [];
+		for (const rt of ROUTES.filter((r) => r.flags.includes('csrf'))) {
+			for (const method of methodsOf(rt)) {
+				// A caller who would otherwise be let through.
+				const c = rt.flags.includes('login') ? callers.admin : callers.anonymous;
+				await ensureSession(c);
+				const path = rt.pattern.replace('{id}', String(OWN.A.id));
+				let res;
+				if (rt.flags.includes('api')) {
+					// Bearer tokens carry no ambient authority; a session cookie does.
+					res = await callers.admin.client.request(method, path, { json: {}, headers: { accept: 'application/json' } });
+				} else {
+					res = await c.client.request(method, path, { form: {} });
+				}
+				if (res.status !== 403) failures.push(`${method} ${path} without a token: ${short(res)}`);
+			}
+		}
+		assert.ok(failures.length === 0, failures.join('\n'));
+	});
+
+	test("no caller changed a user of another organisation", async () => {
+		for (const [org, v] of Object.entries(VICTIM)) {
+			const row = listUsers(inst, v.org).find((u) => u.id === v.id);
+			assert.ok(row, `${v.email} is gone from ${v.org}`);
+			assert.equal(row.name, v.name, `${v.email} was renamed`);
+			assert.equal(row.role, 'therapist', `the role of ${v.email} changed`);
+			assert.equal(row.state, 'active', `${v.email} was disabled`);
+			const other = org === 'A' ? ORG_B : ORG_A;
+			assert.ok(!listUsers(inst, other).some((u) => u.id === v.id), `${v.email} got a membership in ${other}`);
+			// Its password was not reset either: it still logs in, without being made to change it.
+			const res = await new Client(inst.base).loginPost(v.email, PASSWORD);
+			assert.equal(res.status, 303, `${v.email} can no longer log in: ${res.status}`);
+			assert.notEqual(new URL(res.location, res.url).pathname, '/account/password', `${v.email} must now change its password`);
+		}
+		const r = inst.cli(['audit', 'verify']);
+		assert.equal(r.code, 0, r.stdout + r.stderr);
+	});
+});
