@@ -95,7 +95,7 @@ token=$("$BIN" token create "$ADMIN" --org "$ORG" --db "$db" 2>/dev/null | grep 
 [ -n "$token" ] || die "could not create an API token"
 
 tolv_port=$(free_port)
-"$BIN" serve --db "$db" --listen "127.0.0.1:$tolv_port" >"$tmp/tolv.log" 2>&1 &
+"$BIN" serve --db "$db" --listen "127.0.0.1:$tolv_port" ${TOLV_SERVE_ARGS:-} >"$tmp/tolv.log" 2>&1 &
 tolv_pid=$!
 wait_200 "$tolv_port" /healthz "$tolv_pid" "tolv"
 

@@ -28,10 +28,11 @@ void print_command_help(const struct command *c);
 
 /* The database URL: the --db value, else $TOLV_DB, else sqlite:var/tolv.db. */
 const char *db_url(const char *opt);
-/* Opens the store (and with migrate, brings the schema up to date); prints why not. */
-int open_store(const char *url, bool migrate, struct store **out);
+/* Opens the store (and with migrate, brings the schema up to date); prints why not.
+ * pool: connections to keep (0: the store's default). */
+int open_store(const char *url, bool migrate, int pool, struct store **out);
 /* Opens the store, migrates, and sets up accounts with a synchronous auditor. */
-int open_accounts(const char *url, struct accounts *ac);
+int open_accounts(const char *url, int pool, struct accounts *ac);
 void close_accounts(struct accounts *ac);
 /* The command line as the audit log's actor. */
 void cli_actor(struct actor *who);

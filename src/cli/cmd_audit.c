@@ -29,7 +29,7 @@ static int run(int argc, char **argv)
 	if (!sub || strcmp(sub, "verify") != 0)
 		return usage_error(&cmd_audit, "say verify");
 	struct store *s;
-	if (open_store(db_url(db), false, &s))
+	if (open_store(db_url(db), false, 1, &s))
 		return EXIT_FAIL;
 	struct audit_verify_result r;
 	int rc = audit_verify(s, &r);

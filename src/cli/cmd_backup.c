@@ -26,7 +26,7 @@ static int run(int argc, char **argv)
 	if (!file)
 		return usage_error(&cmd_backup, "name the FILE to write");
 	struct store *s;
-	if (open_store(db_url(db), false, &s))
+	if (open_store(db_url(db), false, 1, &s))
 		return EXIT_FAIL;
 	int rc = store_backup(s, file);
 	store_close(s);

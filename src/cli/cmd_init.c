@@ -32,7 +32,7 @@ static int run(int argc, char **argv)
 		return usage_error(&cmd_init, "--admin EMAIL is required");
 
 	struct accounts ac;
-	if (open_accounts(db_url(db), &ac))
+	if (open_accounts(db_url(db), 1, &ac))
 		return EXIT_FAIL;
 	int status = EXIT_FAIL;
 	struct actor who;

@@ -36,7 +36,7 @@ static int run(int argc, char **argv)
 		if (!name)
 			return usage_error(&cmd_org, "org add needs a NAME");
 		struct accounts ac;
-		if (open_accounts(db_url(db), &ac))
+		if (open_accounts(db_url(db), 1, &ac))
 			return EXIT_FAIL;
 		struct actor who;
 		cli_actor(&who);
@@ -57,7 +57,7 @@ static int run(int argc, char **argv)
 		if (name)
 			return usage_error(&cmd_org, "org list takes no NAME");
 		struct store *s;
-		if (open_store(db_url(db), false, &s))
+		if (open_store(db_url(db), false, 1, &s))
 			return EXIT_FAIL;
 		struct org *orgs = NULL;
 		size_t n = 0;

@@ -37,7 +37,7 @@ static int run(int argc, char **argv)
 		return usage_error(&cmd_token, "token create needs an EMAIL");
 
 	struct accounts ac;
-	if (open_accounts(db_url(db), &ac))
+	if (open_accounts(db_url(db), 1, &ac))
 		return EXIT_FAIL;
 	int status = EXIT_FAIL;
 	struct membership *ms = NULL;

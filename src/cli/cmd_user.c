@@ -154,7 +154,7 @@ static int run(int argc, char **argv)
 		return usage_error(&cmd_user, "user list takes no EMAIL (use --org NAME to choose)");
 
 	struct accounts ac;
-	if (open_accounts(db_url(a.db), &ac))
+	if (open_accounts(db_url(a.db), 1, &ac))
 		return EXIT_FAIL;
 	int status;
 	if (!strcmp(a.sub, "add"))

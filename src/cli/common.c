@@ -47,9 +47,9 @@ const char *db_url(const char *opt)
 	return "sqlite:var/tolv.db";
 }
 
-int open_store(const char *url, bool migrate, struct store **out)
+int open_store(const char *url, bool migrate, int pool, struct store **out)
 {
-	int rc = store_open(url, 0, out);
+	int rc = store_open(url, pool, out);
 	if (rc) {
 		fail("cannot open the database: %s", store_last_error());
 		return rc;
@@ -79,10 +79,10 @@ int open_store(const char *url, bool migrate, struct store **out)
 	return 0;
 }
 
-int open_accounts(const char *url, struct accounts *ac)
+int open_accounts(const char *url, int pool, struct accounts *ac)
 {
 	memset(ac, 0, sizeof *ac);
-	int rc = open_store(url, true, &ac->store);
+	int rc = open_store(url, true, pool, &ac->store);
 	if (rc)
 		return rc;
 	ac->audit = auditor_new(ac->store, false);
