@@ -30,7 +30,7 @@ test:
 fuzz:
 	@scripts/fuzz.sh
 
-bench:
+bench: build
 	@bench/run.sh
 
 clean:

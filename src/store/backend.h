@@ -41,6 +41,121 @@ struct store_audit_query {
  * connection given back before the callback runs, so a callback may use the store. */
 enum { STORE_AUDIT_PAGE = 256 };
 
+
+/* ---- the person's path (store.h, issue 3) ---- */
+
+/* Row mapping shared by the two backends: a struct's fields in the order of a column
+ * list below, so that both backends read a row the same way (and a column list and its
+ * map are edited together, here). */
+enum store_col_type {
+	SCOL_I64,   /* int64_t; NULL reads as 0 */
+	SCOL_INT,   /* int; NULL reads as 0 */
+	SCOL_UINT,  /* unsigned */
+	SCOL_PHASE, /* int; NULL reads as -1 */
+	SCOL_DAY,   /* int32_t; NULL reads as DATE_NONE */
+	SCOL_BOOL,  /* bool: SQLite 0/1, PostgreSQL boolean */
+	SCOL_TEXT,  /* char[size]; NULL reads as "" */
+};
+struct store_col {
+	unsigned char type;
+	size_t off;
+	size_t size;
+};
+struct store_cols {
+	const struct store_col *col;
+	int n;
+};
+
+/* Column lists (with the table aliases the backends use) and their maps, in store.c. */
+#define STORE_PROGRAMME_COLS "p.id, p.org_id, p.name, p.template_key, p.min_steps, p.active, p.created_at, p.updated_at"
+extern const struct store_cols store_programme_map;
+/* After ph.programme_id (read separately). */
+#define STORE_PHASE_COLS                                                                           \
+	"ph.key, ph.label, ph.target_days, ph.min_days_per_week, ph.min_hours_per_day, "             \
+	"ph.max_hours_per_day, ph.min_months, ph.max_months, ph.sessions_per_week, ph.session_minutes"
+extern const struct store_cols store_phase_map;
+#define STORE_CLOSED_COLS "day, label"
+extern const struct store_cols store_closed_map;
+#define STORE_GROUP_COLS                                                                           \
+	"g.id, g.org_id, g.programme_id, g.name, g.phase_key, g.weekdays, g.start_min, g.end_min, "   \
+	"g.place, g.capacity, g.active, g.created_at, g.updated_at, "                                 \
+	"(SELECT count(*) FROM group_members m WHERE m.org_id = g.org_id AND m.group_id = g.id "       \
+	"AND m.to_day IS NULL), "                                                                     \
+	"(SELECT count(*) FROM group_waiting w WHERE w.org_id = g.org_id AND w.group_id = g.id)"
+extern const struct store_cols store_group_map;
+#define STORE_MEMBER_COLS                                                                          \
+	"m.id, m.org_id, m.group_id, m.enrolment_id, m.from_day, m.to_day, m.created_at, m.created_by, " \
+	"e.person_id, p.given_name, p.family_name"
+#define STORE_MEMBER_FROM                                                                          \
+	" FROM group_members m JOIN enrolments e ON e.org_id = m.org_id AND e.id = m.enrolment_id "   \
+	"JOIN persons p ON p.org_id = e.org_id AND p.id = e.person_id"
+extern const struct store_cols store_member_map;
+#define STORE_WAITING_COLS                                                                         \
+	"w.id, w.org_id, w.group_id, w.enrolment_id, w.note, w.created_at, w.created_by, "            \
+	"row_number() OVER (ORDER BY w.created_at, w.id), e.person_id, p.given_name, p.family_name"
+#define STORE_WAITING_FROM                                                                         \
+	" FROM group_waiting w JOIN enrolments e ON e.org_id = w.org_id AND e.id = w.enrolment_id "   \
+	"JOIN persons p ON p.org_id = e.org_id AND p.id = e.person_id"
+extern const struct store_cols store_waiting_map;
+#define STORE_REFSOURCE_COLS "id, org_id, key, label, active, sort_order"
+extern const struct store_cols store_refsource_map;
+#define STORE_PERSON_COLS                                                                          \
+	"p.id, p.org_id, p.given_name, p.family_name, p.birth_date, p.national_id, p.national_id_kind, " \
+	"p.phone, p.email, p.address, p.kin_name, p.kin_relation, p.kin_phone, p.substances, "       \
+	"p.dual_diagnosis, p.notes, p.created_at, p.created_by, p.updated_at, p.updated_by"
+extern const struct store_cols store_person_map;
+#define STORE_REFERRAL_COLS                                                                        \
+	"r.id, r.org_id, r.person_id, r.programme_id, r.source_key, r.referrer_name, r.referrer_org, " \
+	"r.received_on, r.reason, r.status, r.status_on, r.created_at, r.created_by, r.updated_at, "  \
+	"src.label, p.given_name, p.family_name"
+#define STORE_REFERRAL_FROM                                                                        \
+	" FROM referrals r JOIN referral_sources src ON src.org_id = r.org_id AND src.key = r.source_key " \
+	"LEFT JOIN persons p ON p.org_id = r.org_id AND p.id = r.person_id"
+extern const struct store_cols store_referral_map;
+#define STORE_REFEVENT_COLS "id, referral_id, from_status, to_status, on_day, at, by_user, note"
+extern const struct store_cols store_refevent_map;
+#define STORE_SELFREF_COLS                                                                         \
+	"id, org_id, name, phone, email, message, consent_at, addr_hash, status, referral_id, "       \
+	"created_at, handled_at, handled_by"
+extern const struct store_cols store_selfref_map;
+#define STORE_ENROLMENT_COLS                                                                       \
+	"e.id, e.org_id, e.person_id, e.programme_id, e.therapist_id, e.referral_id, e.status, "      \
+	"e.phase, e.started_on, e.phase_since, e.last_change_on, e.paused_since, e.ended_on, "        \
+	"e.reason_key, e.reason_note, e.pauses, e.version, e.created_at, e.updated_at"
+extern const struct store_cols store_enrolment_map;
+/* After the enrolment's columns in a list row. */
+extern const struct store_cols store_enrolment_row_map;
+#define STORE_EVENT_COLS "id, org_id, enrolment_id, kind, from_phase, to_phase, on_day, reason, by_user, at"
+extern const struct store_cols store_event_map;
+#define STORE_SESSION_COLS                                                                         \
+	"id, org_id, programme_id, group_id, phase_key, on_day, start_min, end_min, kind, leader_id, " \
+	"created_at, created_by"
+extern const struct store_cols store_session_map;
+#define STORE_ATTENDANCE_COLS                                                                      \
+	"a.id, a.org_id, a.session_id, a.enrolment_id, a.attended, a.minutes, a.note, a.recorded_by, " \
+	"a.recorded_at, a.on_day, s.group_id, s.kind"
+#define STORE_ATTENDANCE_FROM                                                                      \
+	" FROM attendance a JOIN attendance_sessions s ON s.org_id = a.org_id AND s.id = a.session_id"
+extern const struct store_cols store_attendance_map;
+/* A roster line: enrolment_id, person_id, names, status, member, recorded, then the
+ * attendance columns (NULL when not recorded). */
+extern const struct store_cols store_roster_map;
+
+/* A person as the backends write it: the struct and its names case-folded. */
+struct store_person_keys {
+	char given[STORE_NAME_MAX];
+	char family[STORE_NAME_MAX];
+};
+/* store_person_list after store.c has checked the query. */
+struct store_person_query {
+	const struct person_query *q;
+	char like[2 * STORE_NAME_MAX + 4]; /* folded LIKE pattern %…% with \ escapes, "" = all */
+	int limit, offset;
+};
+/* The default referral sources (store.c). */
+extern const struct referral_source store_default_sources[];
+extern const size_t store_default_nsources;
+
 struct store_ops {
 	const char *name;
 	/* target: the URL without "sqlite:" for SQLite, the whole URL for PostgreSQL. */
@@ -89,6 +204,95 @@ struct store_ops {
 			  size_t *n);
 	/* At most max entries with seq > after_seq, ascending, into out[]. */
 	int (*audit_page)(struct store *s, int64_t after_seq, struct audit_entry *out, size_t max, size_t *n);
+
+	/* ---- the person's path: as in store.h, after store.c's checks; times set ---- */
+	int (*programme_create)(struct store *s, int64_t org_id, struct programme *p);
+	int (*programme_get)(struct store *s, int64_t org_id, int64_t id, struct programme *out);
+	int (*programme_list)(struct store *s, int64_t org_id, bool include_inactive, struct programme **out,
+			      size_t *n);
+	int (*programme_update)(struct store *s, int64_t org_id, struct programme *p);
+	int (*closed_date_add)(struct store *s, int64_t org_id, int64_t programme_id, const struct closed_date *d);
+	int (*closed_date_remove)(struct store *s, int64_t org_id, int64_t programme_id, int32_t day);
+	int (*closed_date_list)(struct store *s, int64_t org_id, int64_t programme_id, int32_t from, int32_t to,
+				struct closed_date **out, size_t *n);
+
+	int (*group_create)(struct store *s, int64_t org_id, struct group *g);
+	int (*group_get)(struct store *s, int64_t org_id, int64_t id, struct group *out);
+	int (*group_list)(struct store *s, int64_t org_id, int64_t programme_id, bool include_inactive,
+			  struct group **out, size_t *n);
+	int (*group_update)(struct store *s, int64_t org_id, struct group *g);
+	int (*group_member_add)(struct store *s, int64_t org_id, struct group_member *m);
+	int (*group_member_end)(struct store *s, int64_t org_id, int64_t member_id, int32_t to_day);
+	int (*group_member_list)(struct store *s, int64_t org_id, int64_t group_id, int32_t day,
+				 struct group_member **out, size_t *n);
+	int (*group_member_count)(struct store *s, int64_t org_id, int64_t group_id, int *n);
+	int (*waiting_add)(struct store *s, int64_t org_id, struct group_waiting *w);
+	int (*waiting_list)(struct store *s, int64_t org_id, int64_t group_id, struct group_waiting **out, size_t *n);
+	int (*waiting_remove)(struct store *s, int64_t org_id, int64_t waiting_id);
+	/* waiting_id 0: the first in line. m: the new membership (from_day, created_by,
+	 * created_at set by store.c). */
+	int (*waiting_promote)(struct store *s, int64_t org_id, int64_t group_id, int64_t waiting_id,
+			       struct group_member *m);
+
+	int (*refsource_seed)(struct store *s, int64_t org_id, int *added);
+	int (*refsource_add)(struct store *s, int64_t org_id, struct referral_source *src);
+	int (*refsource_update)(struct store *s, int64_t org_id, const struct referral_source *src);
+	int (*refsource_list)(struct store *s, int64_t org_id, bool include_inactive, struct referral_source **out,
+			      size_t *n);
+
+	int (*person_create)(struct store *s, int64_t org_id, struct person *p, const struct store_person_keys *k);
+	int (*person_get)(struct store *s, int64_t org_id, int64_t id, struct person *out);
+	int (*person_update)(struct store *s, int64_t org_id, struct person *p, const struct store_person_keys *k);
+	int (*person_list)(struct store *s, int64_t org_id, const struct store_person_query *q, struct person **out,
+			   size_t *n, int64_t *total);
+	int (*person_count)(struct store *s, int64_t org_id, int64_t *n);
+	int (*person_duplicates)(struct store *s, int64_t org_id, const struct person *p,
+				 const struct store_person_keys *k, struct person **out, size_t *n);
+
+	int (*referral_create)(struct store *s, int64_t org_id, struct referral *r);
+	int (*referral_get)(struct store *s, int64_t org_id, int64_t id, struct referral *out);
+	int (*referral_list)(struct store *s, int64_t org_id, const struct referral_query *q, struct referral **out,
+			     size_t *n, int64_t *total);
+	/* ev: from_status, to_status, on_day, at, by_user, note of the change. */
+	int (*referral_set_status)(struct store *s, int64_t org_id, int64_t id, const struct referral_event *ev);
+	int (*referral_link_person)(struct store *s, int64_t org_id, int64_t id, int64_t person_id);
+	int (*referral_history)(struct store *s, int64_t org_id, int64_t referral_id, struct referral_event **out,
+				size_t *n);
+
+	int (*selfref_create)(struct store *s, int64_t org_id, struct self_referral *sr);
+	int (*selfref_get)(struct store *s, int64_t org_id, int64_t id, struct self_referral *out);
+	int (*selfref_list)(struct store *s, int64_t org_id, const char *status, int limit, int offset,
+			    struct self_referral **out, size_t *n, int64_t *total);
+	int (*selfref_take)(struct store *s, int64_t org_id, int64_t id, struct referral *r);
+	int (*selfref_discard)(struct store *s, int64_t org_id, int64_t id, int64_t by_user, int64_t at);
+	int (*selfref_count_recent)(struct store *s, int64_t org_id, const char *addr_hash, int64_t since,
+				    int64_t *n);
+
+	int (*enrolment_create)(struct store *s, int64_t org_id, struct enrolment *e, struct enrolment_event *ev);
+	int (*enrolment_get)(struct store *s, int64_t org_id, int64_t id, struct enrolment *out);
+	int (*enrolment_change)(struct store *s, int64_t org_id, struct enrolment *e, int64_t expected_version,
+				struct enrolment_event *ev);
+	int (*enrolment_events)(struct store *s, int64_t org_id, int64_t enrolment_id, struct enrolment_event **out,
+				size_t *n);
+	int (*enrolment_list)(struct store *s, int64_t org_id, const struct enrolment_query *q,
+			      struct enrolment_row **out, size_t *n, int64_t *total);
+	int (*enrolment_phase_counts)(struct store *s, int64_t org_id, int64_t programme_id,
+				      int counts[STORE_PHASES_MAX]);
+
+	int (*att_session_create)(struct store *s, int64_t org_id, struct att_session *se);
+	int (*att_session_get)(struct store *s, int64_t org_id, int64_t id, struct att_session *out);
+	int (*att_session_for_group)(struct store *s, int64_t org_id, struct att_session *se, bool *created);
+	int (*att_session_list)(struct store *s, int64_t org_id, int64_t programme_id, int64_t group_id, int32_t from,
+				int32_t to, int limit, struct att_session **out, size_t *n);
+	int (*attendance_save)(struct store *s, int64_t org_id, int64_t session_id, const struct attendance *rows,
+			       size_t nrows, int64_t by_user, int64_t at, struct attendance_change **changes,
+			       size_t *nchanges);
+	int (*attendance_roster)(struct store *s, int64_t org_id, int64_t session_id, struct roster_line **out,
+				 size_t *n);
+	int (*attendance_dates)(struct store *s, int64_t org_id, int64_t enrolment_id, int32_t from, int32_t to,
+				int32_t **out, size_t *n);
+	int (*attendance_of_enrolment)(struct store *s, int64_t org_id, int64_t enrolment_id, int32_t from,
+				       int32_t to, struct attendance **out, size_t *n);
 
 	/* Tests only (store_testing.h): runs constant SQL without results. */
 	int (*testing_exec)(struct store *s, const char *sql);

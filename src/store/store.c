@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -548,6 +549,1186 @@ int store_audit_each(struct store *s, int64_t after_seq, int (*cb)(const struct 
 out:
 	free(page);
 	return ret;
+}
+
+/* ======================================================================================
+ * The person's path through a programme (store.h, issue 3): row maps shared by the
+ * backends, the default referral sources, and the argument checks.
+ * ====================================================================================== */
+
+#define COL(type, st, field) { (type), offsetof(st, field), sizeof(((st *)0)->field) }
+#define MAP(name, arr) const struct store_cols name = { arr, (int)(sizeof arr / sizeof arr[0]) }
+
+static const struct store_col programme_cols[] = {
+	COL(SCOL_I64, struct programme, id),
+	COL(SCOL_I64, struct programme, org_id),
+	COL(SCOL_TEXT, struct programme, name),
+	COL(SCOL_TEXT, struct programme, template_key),
+	COL(SCOL_INT, struct programme, min_steps),
+	COL(SCOL_BOOL, struct programme, active),
+	COL(SCOL_I64, struct programme, created_at),
+	COL(SCOL_I64, struct programme, updated_at),
+};
+MAP(store_programme_map, programme_cols);
+
+static const struct store_col phase_cols[] = {
+	COL(SCOL_TEXT, struct programme_phase, key),
+	COL(SCOL_TEXT, struct programme_phase, label),
+	COL(SCOL_INT, struct programme_phase, target_days),
+	COL(SCOL_INT, struct programme_phase, min_days_per_week),
+	COL(SCOL_INT, struct programme_phase, min_hours_per_day),
+	COL(SCOL_INT, struct programme_phase, max_hours_per_day),
+	COL(SCOL_INT, struct programme_phase, min_months),
+	COL(SCOL_INT, struct programme_phase, max_months),
+	COL(SCOL_INT, struct programme_phase, sessions_per_week),
+	COL(SCOL_INT, struct programme_phase, session_minutes),
+};
+MAP(store_phase_map, phase_cols);
+
+static const struct store_col closed_cols[] = {
+	COL(SCOL_DAY, struct closed_date, day),
+	COL(SCOL_TEXT, struct closed_date, label),
+};
+MAP(store_closed_map, closed_cols);
+
+static const struct store_col group_cols[] = {
+	COL(SCOL_I64, struct group, id),
+	COL(SCOL_I64, struct group, org_id),
+	COL(SCOL_I64, struct group, programme_id),
+	COL(SCOL_TEXT, struct group, name),
+	COL(SCOL_TEXT, struct group, phase_key),
+	COL(SCOL_INT, struct group, weekdays),
+	COL(SCOL_INT, struct group, start_min),
+	COL(SCOL_INT, struct group, end_min),
+	COL(SCOL_TEXT, struct group, place),
+	COL(SCOL_INT, struct group, capacity),
+	COL(SCOL_BOOL, struct group, active),
+	COL(SCOL_I64, struct group, created_at),
+	COL(SCOL_I64, struct group, updated_at),
+	COL(SCOL_INT, struct group, members),
+	COL(SCOL_INT, struct group, waiting),
+};
+MAP(store_group_map, group_cols);
+
+static const struct store_col member_cols[] = {
+	COL(SCOL_I64, struct group_member, id),
+	COL(SCOL_I64, struct group_member, org_id),
+	COL(SCOL_I64, struct group_member, group_id),
+	COL(SCOL_I64, struct group_member, enrolment_id),
+	COL(SCOL_DAY, struct group_member, from_day),
+	COL(SCOL_DAY, struct group_member, to_day),
+	COL(SCOL_I64, struct group_member, created_at),
+	COL(SCOL_I64, struct group_member, created_by),
+	COL(SCOL_I64, struct group_member, person_id),
+	COL(SCOL_TEXT, struct group_member, given_name),
+	COL(SCOL_TEXT, struct group_member, family_name),
+};
+MAP(store_member_map, member_cols);
+
+static const struct store_col waiting_cols[] = {
+	COL(SCOL_I64, struct group_waiting, id),
+	COL(SCOL_I64, struct group_waiting, org_id),
+	COL(SCOL_I64, struct group_waiting, group_id),
+	COL(SCOL_I64, struct group_waiting, enrolment_id),
+	COL(SCOL_TEXT, struct group_waiting, note),
+	COL(SCOL_I64, struct group_waiting, created_at),
+	COL(SCOL_I64, struct group_waiting, created_by),
+	COL(SCOL_INT, struct group_waiting, position),
+	COL(SCOL_I64, struct group_waiting, person_id),
+	COL(SCOL_TEXT, struct group_waiting, given_name),
+	COL(SCOL_TEXT, struct group_waiting, family_name),
+};
+MAP(store_waiting_map, waiting_cols);
+
+static const struct store_col refsource_cols[] = {
+	COL(SCOL_I64, struct referral_source, id),
+	COL(SCOL_I64, struct referral_source, org_id),
+	COL(SCOL_TEXT, struct referral_source, key),
+	COL(SCOL_TEXT, struct referral_source, label),
+	COL(SCOL_BOOL, struct referral_source, active),
+	COL(SCOL_INT, struct referral_source, position),
+};
+MAP(store_refsource_map, refsource_cols);
+
+static const struct store_col person_cols[] = {
+	COL(SCOL_I64, struct person, id),
+	COL(SCOL_I64, struct person, org_id),
+	COL(SCOL_TEXT, struct person, given_name),
+	COL(SCOL_TEXT, struct person, family_name),
+	COL(SCOL_DAY, struct person, birth_date),
+	COL(SCOL_TEXT, struct person, national_id),
+	COL(SCOL_TEXT, struct person, national_id_kind),
+	COL(SCOL_TEXT, struct person, phone),
+	COL(SCOL_TEXT, struct person, email),
+	COL(SCOL_TEXT, struct person, address),
+	COL(SCOL_TEXT, struct person, kin_name),
+	COL(SCOL_TEXT, struct person, kin_relation),
+	COL(SCOL_TEXT, struct person, kin_phone),
+	COL(SCOL_UINT, struct person, substances),
+	COL(SCOL_BOOL, struct person, dual_diagnosis),
+	COL(SCOL_TEXT, struct person, notes),
+	COL(SCOL_I64, struct person, created_at),
+	COL(SCOL_I64, struct person, created_by),
+	COL(SCOL_I64, struct person, updated_at),
+	COL(SCOL_I64, struct person, updated_by),
+};
+MAP(store_person_map, person_cols);
+
+static const struct store_col referral_cols[] = {
+	COL(SCOL_I64, struct referral, id),
+	COL(SCOL_I64, struct referral, org_id),
+	COL(SCOL_I64, struct referral, person_id),
+	COL(SCOL_I64, struct referral, programme_id),
+	COL(SCOL_TEXT, struct referral, source_key),
+	COL(SCOL_TEXT, struct referral, referrer_name),
+	COL(SCOL_TEXT, struct referral, referrer_org),
+	COL(SCOL_DAY, struct referral, received_on),
+	COL(SCOL_TEXT, struct referral, reason),
+	COL(SCOL_TEXT, struct referral, status),
+	COL(SCOL_DAY, struct referral, status_on),
+	COL(SCOL_I64, struct referral, created_at),
+	COL(SCOL_I64, struct referral, created_by),
+	COL(SCOL_I64, struct referral, updated_at),
+	COL(SCOL_TEXT, struct referral, source_label),
+	COL(SCOL_TEXT, struct referral, given_name),
+	COL(SCOL_TEXT, struct referral, family_name),
+};
+MAP(store_referral_map, referral_cols);
+
+static const struct store_col refevent_cols[] = {
+	COL(SCOL_I64, struct referral_event, id),
+	COL(SCOL_I64, struct referral_event, referral_id),
+	COL(SCOL_TEXT, struct referral_event, from_status),
+	COL(SCOL_TEXT, struct referral_event, to_status),
+	COL(SCOL_DAY, struct referral_event, on_day),
+	COL(SCOL_I64, struct referral_event, at),
+	COL(SCOL_I64, struct referral_event, by_user),
+	COL(SCOL_TEXT, struct referral_event, note),
+};
+MAP(store_refevent_map, refevent_cols);
+
+static const struct store_col selfref_cols[] = {
+	COL(SCOL_I64, struct self_referral, id),
+	COL(SCOL_I64, struct self_referral, org_id),
+	COL(SCOL_TEXT, struct self_referral, name),
+	COL(SCOL_TEXT, struct self_referral, phone),
+	COL(SCOL_TEXT, struct self_referral, email),
+	COL(SCOL_TEXT, struct self_referral, message),
+	COL(SCOL_I64, struct self_referral, consent_at),
+	COL(SCOL_TEXT, struct self_referral, addr_hash),
+	COL(SCOL_TEXT, struct self_referral, status),
+	COL(SCOL_I64, struct self_referral, referral_id),
+	COL(SCOL_I64, struct self_referral, created_at),
+	COL(SCOL_I64, struct self_referral, handled_at),
+	COL(SCOL_I64, struct self_referral, handled_by),
+};
+MAP(store_selfref_map, selfref_cols);
+
+static const struct store_col enrolment_cols[] = {
+	COL(SCOL_I64, struct enrolment, id),
+	COL(SCOL_I64, struct enrolment, org_id),
+	COL(SCOL_I64, struct enrolment, person_id),
+	COL(SCOL_I64, struct enrolment, programme_id),
+	COL(SCOL_I64, struct enrolment, therapist_id),
+	COL(SCOL_I64, struct enrolment, referral_id),
+	COL(SCOL_TEXT, struct enrolment, status),
+	COL(SCOL_INT, struct enrolment, phase),
+	COL(SCOL_DAY, struct enrolment, started_on),
+	COL(SCOL_DAY, struct enrolment, phase_since),
+	COL(SCOL_DAY, struct enrolment, last_change_on),
+	COL(SCOL_DAY, struct enrolment, paused_since),
+	COL(SCOL_DAY, struct enrolment, ended_on),
+	COL(SCOL_TEXT, struct enrolment, reason_key),
+	COL(SCOL_TEXT, struct enrolment, reason_note),
+	COL(SCOL_INT, struct enrolment, pauses),
+	COL(SCOL_I64, struct enrolment, version),
+	COL(SCOL_I64, struct enrolment, created_at),
+	COL(SCOL_I64, struct enrolment, updated_at),
+};
+MAP(store_enrolment_map, enrolment_cols);
+
+static const struct store_col enrolment_row_cols[] = {
+	COL(SCOL_TEXT, struct enrolment_row, given_name),
+	COL(SCOL_TEXT, struct enrolment_row, family_name),
+	COL(SCOL_INT, struct enrolment_row, attended_in_phase),
+	COL(SCOL_INT, struct enrolment_row, attended_recent),
+	COL(SCOL_DAY, struct enrolment_row, last_attended),
+};
+MAP(store_enrolment_row_map, enrolment_row_cols);
+
+static const struct store_col event_cols[] = {
+	COL(SCOL_I64, struct enrolment_event, id),
+	COL(SCOL_I64, struct enrolment_event, org_id),
+	COL(SCOL_I64, struct enrolment_event, enrolment_id),
+	COL(SCOL_TEXT, struct enrolment_event, kind),
+	COL(SCOL_PHASE, struct enrolment_event, from_phase),
+	COL(SCOL_PHASE, struct enrolment_event, to_phase),
+	COL(SCOL_DAY, struct enrolment_event, on_day),
+	COL(SCOL_TEXT, struct enrolment_event, reason),
+	COL(SCOL_I64, struct enrolment_event, by_user),
+	COL(SCOL_I64, struct enrolment_event, at),
+};
+MAP(store_event_map, event_cols);
+
+static const struct store_col session_cols[] = {
+	COL(SCOL_I64, struct att_session, id),
+	COL(SCOL_I64, struct att_session, org_id),
+	COL(SCOL_I64, struct att_session, programme_id),
+	COL(SCOL_I64, struct att_session, group_id),
+	COL(SCOL_TEXT, struct att_session, phase_key),
+	COL(SCOL_DAY, struct att_session, on_day),
+	COL(SCOL_INT, struct att_session, start_min),
+	COL(SCOL_INT, struct att_session, end_min),
+	COL(SCOL_TEXT, struct att_session, kind),
+	COL(SCOL_I64, struct att_session, leader_id),
+	COL(SCOL_I64, struct att_session, created_at),
+	COL(SCOL_I64, struct att_session, created_by),
+};
+MAP(store_session_map, session_cols);
+
+static const struct store_col attendance_cols[] = {
+	COL(SCOL_I64, struct attendance, id),
+	COL(SCOL_I64, struct attendance, org_id),
+	COL(SCOL_I64, struct attendance, session_id),
+	COL(SCOL_I64, struct attendance, enrolment_id),
+	COL(SCOL_BOOL, struct attendance, attended),
+	COL(SCOL_INT, struct attendance, minutes),
+	COL(SCOL_TEXT, struct attendance, note),
+	COL(SCOL_I64, struct attendance, recorded_by),
+	COL(SCOL_I64, struct attendance, recorded_at),
+	COL(SCOL_DAY, struct attendance, on_day),
+	COL(SCOL_I64, struct attendance, group_id),
+	COL(SCOL_TEXT, struct attendance, kind),
+};
+MAP(store_attendance_map, attendance_cols);
+
+/* The roster's own columns; the attendance follows at offsetof(struct roster_line, a). */
+static const struct store_col roster_cols[] = {
+	COL(SCOL_I64, struct roster_line, enrolment_id),
+	COL(SCOL_I64, struct roster_line, person_id),
+	COL(SCOL_TEXT, struct roster_line, given_name),
+	COL(SCOL_TEXT, struct roster_line, family_name),
+	COL(SCOL_TEXT, struct roster_line, enrolment_status),
+	COL(SCOL_BOOL, struct roster_line, member),
+	COL(SCOL_BOOL, struct roster_line, recorded),
+};
+MAP(store_roster_map, roster_cols);
+
+const struct referral_source store_default_sources[] = {
+	{ .key = "nav", .label = "NAV (labour and welfare)", .active = true, .position = 10 },
+	{ .key = "akan", .label = "AKAN (workplace programme)", .active = true, .position = 20 },
+	{ .key = "kif", .label = "KIF", .active = true, .position = 30 },
+	{ .key = "dps", .label = "DPS / specialist health service", .active = true, .position = 40 },
+	{ .key = "gp", .label = "General practitioner", .active = true, .position = 50 },
+	{ .key = "occupational_health", .label = "Occupational health service", .active = true, .position = 60 },
+	{ .key = "municipal", .label = "Other municipal unit", .active = true, .position = 70 },
+	{ .key = "self_referral", .label = "Self-referral", .active = true, .position = 80 },
+	{ .key = "family", .label = "Family", .active = true, .position = 90 },
+	{ .key = "other", .label = "Other", .active = true, .position = 100 },
+};
+const size_t store_default_nsources = sizeof store_default_sources / sizeof store_default_sources[0];
+
+/* ---- checks ---- */
+
+#define CHECK_ORG(org_id)                                                                          \
+	do {                                                                                       \
+		if ((org_id) <= 0)                                                                 \
+			return store_error(STORE_INVALID, "this needs an organisation");           \
+	} while (0)
+
+/* Text for the database: terminated inside its field, valid UTF-8 without control
+ * characters other than tab and newlines (PostgreSQL would refuse invalid UTF-8, SQLite
+ * would keep it: both refuse it here, the same way). */
+static bool text_in(const char *f, size_t size)
+{
+	const char *end = memchr(f, '\0', size);
+	return end && utf8_valid_text(f, (size_t)(end - f));
+}
+#define TEXT_OK(f) text_in((f), sizeof(f))
+
+/* A key: [a-z0-9_], 1..31 bytes (0 bytes if allow_empty). */
+static bool key_ok(const char *k, size_t size, bool allow_empty)
+{
+	if (!k)
+		return false;
+	size_t n = strnlen(k, size);
+	if (n >= size || n > 31 || (!n && !allow_empty))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((k[i] >= 'a' && k[i] <= 'z') || (k[i] >= '0' && k[i] <= '9') || k[i] == '_'))
+			return false;
+	return true;
+}
+#define KEY_OK(f, empty) key_ok((f), sizeof(f), (empty))
+
+static bool one_of(const char *k, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(k, *list))
+			return true;
+	return false;
+}
+
+static const char *const referral_statuses[] = { "received", "assessed", "offered_conversation", "accepted",
+						 "declined", "referred_elsewhere", "waiting_list", NULL };
+static const char *const enrolment_statuses[] = { "active", "paused", "completed", "discontinued", NULL };
+static const char *const discontinue_reasons[] = { "moved", "dropped_out", "transferred", "deceased", "other",
+						   NULL };
+static const char *const event_kinds[] = { "start", "phase", "pause", "resume", "complete", "discontinue",
+					   "therapist", NULL };
+static const char *const session_kinds[] = { "group", "individual", "motivation", "aftercare", NULL };
+static const char *const nid_kinds[] = { "no_fnr", "no_dnr", "no_hnr", "se_pnr", "se_samnr", NULL };
+static const char *const selfref_statuses[] = { "new", "taken", "discarded", NULL };
+
+/* DATE_NONE at either end of a range means "open": INT32_MIN is DATE_NONE already,
+ * the upper end becomes INT32_MAX, so the backends compare plain integers. */
+static void open_range(int32_t *from, int32_t *to)
+{
+	(void)from;
+	if (*to == DATE_NONE)
+		*to = INT32_MAX;
+}
+
+static void clamp_page(int *limit, int *offset)
+{
+	if (*limit < 1)
+		*limit = 1;
+	if (*limit > LIST_MAX)
+		*limit = LIST_MAX;
+	if (*offset < 0)
+		*offset = 0;
+}
+
+#define CHECK_OUT(out, n, what)                                                                    \
+	do {                                                                                       \
+		if (!(out) || !(n))                                                                \
+			return store_error(STORE_INVALID, what ": no result pointer");             \
+		*(out) = NULL;                                                                     \
+		*(n) = 0;                                                                          \
+	} while (0)
+
+/* Case-folds a name for sorting and the duplicate check: ASCII and the Latin-1 letters
+ * À–Þ (Æ Ø Å Ä Ö É…) to lower case, white space trimmed and runs of it made one space.
+ * The result is never longer than the input. */
+static void fold_name(const char *in, char *out, size_t outlen)
+{
+	size_t j = 0;
+	bool space = false;
+	for (const unsigned char *c = (const unsigned char *)in; *c && j + 2 < outlen; c++) {
+		if (*c == ' ' || *c == '\t' || *c == '\n' || *c == '\r') {
+			space = j > 0;
+			continue;
+		}
+		if (space) {
+			out[j++] = ' ';
+			space = false;
+		}
+		if (*c >= 'A' && *c <= 'Z') {
+			out[j++] = (char)(*c + 32);
+		} else if (*c == 0xc3 && c[1] >= 0x80 && c[1] <= 0x9e && c[1] != 0x97) {
+			out[j++] = (char)*c;
+			out[j++] = (char)(*++c + 0x20);
+		} else {
+			out[j++] = (char)*c;
+		}
+	}
+	out[j] = '\0';
+}
+
+static void person_keys(const struct person *p, struct store_person_keys *k)
+{
+	fold_name(p->given_name, k->given, sizeof k->given);
+	fold_name(p->family_name, k->family, sizeof k->family);
+}
+
+/* ---- programmes ---- */
+
+static int programme_check(struct programme *p)
+{
+	if (!p || !TEXT_OK(p->name) || !p->name[0] || !KEY_OK(p->template_key, true))
+		return store_error(STORE_INVALID, "programme: name or template key missing or bad");
+	if (p->min_steps < 0 || p->min_steps > 12 || p->nphases < 1 || p->nphases > STORE_PHASES_MAX)
+		return store_error(STORE_INVALID, "programme: min_steps or the number of phases out of range");
+	for (int i = 0; i < p->nphases; i++) {
+		const struct programme_phase *ph = &p->phases[i];
+		if (!KEY_OK(ph->key, false) || !TEXT_OK(ph->label) || !ph->label[0])
+			return store_error(STORE_INVALID, "programme: phase %d: key or label missing or bad", i);
+		for (int j = 0; j < i; j++)
+			if (!strcmp(p->phases[j].key, ph->key))
+				return store_error(STORE_INVALID, "programme: phase %d: the key is used twice", i);
+		/* The numbers' ranges are the database's CHECKs. */
+	}
+	return STORE_OK;
+}
+
+int store_programme_create(struct store *s, int64_t org_id, struct programme *p)
+{
+	int ret;
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if ((ret = programme_check(p)))
+		return ret;
+	p->org_id = org_id;
+	if (!p->created_at)
+		p->created_at = now_seconds();
+	p->updated_at = p->created_at;
+	return s->ops->programme_create(s, org_id, p);
+}
+
+int store_programme_get(struct store *s, int64_t org_id, int64_t id, struct programme *out)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!out)
+		return store_error(STORE_INVALID, "programme_get: no result pointer");
+	return s->ops->programme_get(s, org_id, id, out);
+}
+
+int store_programme_list(struct store *s, int64_t org_id, bool include_inactive, struct programme **out,
+			 size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "programme_list");
+	CHECK_ORG(org_id);
+	return s->ops->programme_list(s, org_id, include_inactive, out, n);
+}
+
+int store_programme_update(struct store *s, int64_t org_id, struct programme *p)
+{
+	int ret;
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if ((ret = programme_check(p)))
+		return ret;
+	p->org_id = org_id;
+	p->updated_at = now_seconds();
+	return s->ops->programme_update(s, org_id, p);
+}
+
+int store_closed_date_add(struct store *s, int64_t org_id, int64_t programme_id, const struct closed_date *d)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!d || d->day == DATE_NONE || !TEXT_OK(d->label))
+		return store_error(STORE_INVALID, "closed_date: no day or a bad label");
+	return s->ops->closed_date_add(s, org_id, programme_id, d);
+}
+
+int store_closed_date_remove(struct store *s, int64_t org_id, int64_t programme_id, int32_t day)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	return s->ops->closed_date_remove(s, org_id, programme_id, day);
+}
+
+int store_closed_date_list(struct store *s, int64_t org_id, int64_t programme_id, int32_t from, int32_t to,
+			   struct closed_date **out, size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "closed_date_list");
+	CHECK_ORG(org_id);
+	open_range(&from, &to);
+	return s->ops->closed_date_list(s, org_id, programme_id, from, to, out, n);
+}
+
+/* ---- groups ---- */
+
+static int group_check(const struct group *g)
+{
+	if (!g || !TEXT_OK(g->name) || !g->name[0] || !KEY_OK(g->phase_key, true) || !TEXT_OK(g->place))
+		return store_error(STORE_INVALID, "group: name, phase key or place missing or bad");
+	if (g->weekdays < 0 || g->weekdays > 127 || g->capacity < 0 || g->capacity > 1000 || g->start_min < 0 ||
+	    g->start_min > 1439 || g->end_min < 0 || g->end_min > 1440 ||
+	    !(g->start_min < g->end_min || (g->start_min == 0 && g->end_min == 0)))
+		return store_error(STORE_INVALID, "group: weekdays, times or capacity out of range");
+	return STORE_OK;
+}
+
+int store_group_create(struct store *s, int64_t org_id, struct group *g)
+{
+	int ret;
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if ((ret = group_check(g)))
+		return ret;
+	g->org_id = org_id;
+	if (!g->created_at)
+		g->created_at = now_seconds();
+	g->updated_at = g->created_at;
+	g->members = g->waiting = 0;
+	return s->ops->group_create(s, org_id, g);
+}
+
+int store_group_get(struct store *s, int64_t org_id, int64_t id, struct group *out)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!out)
+		return store_error(STORE_INVALID, "group_get: no result pointer");
+	return s->ops->group_get(s, org_id, id, out);
+}
+
+int store_group_list(struct store *s, int64_t org_id, int64_t programme_id, bool include_inactive,
+		     struct group **out, size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "group_list");
+	CHECK_ORG(org_id);
+	return s->ops->group_list(s, org_id, programme_id, include_inactive, out, n);
+}
+
+int store_group_update(struct store *s, int64_t org_id, struct group *g)
+{
+	int ret;
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if ((ret = group_check(g)))
+		return ret;
+	g->org_id = org_id;
+	g->updated_at = now_seconds();
+	return s->ops->group_update(s, org_id, g);
+}
+
+int store_group_member_add(struct store *s, int64_t org_id, struct group_member *m)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!m || m->from_day == DATE_NONE)
+		return store_error(STORE_INVALID, "group_member_add: no membership or no first day");
+	m->org_id = org_id;
+	m->to_day = DATE_NONE;
+	if (!m->created_at)
+		m->created_at = now_seconds();
+	return s->ops->group_member_add(s, org_id, m);
+}
+
+int store_group_member_end(struct store *s, int64_t org_id, int64_t member_id, int32_t to_day)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (to_day == DATE_NONE)
+		return store_error(STORE_INVALID, "group_member_end: no last day");
+	return s->ops->group_member_end(s, org_id, member_id, to_day);
+}
+
+int store_group_member_list(struct store *s, int64_t org_id, int64_t group_id, int32_t day,
+			    struct group_member **out, size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "group_member_list");
+	CHECK_ORG(org_id);
+	return s->ops->group_member_list(s, org_id, group_id, day, out, n);
+}
+
+int store_group_member_count(struct store *s, int64_t org_id, int64_t group_id, int *n)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!n)
+		return store_error(STORE_INVALID, "group_member_count: no result pointer");
+	*n = 0;
+	return s->ops->group_member_count(s, org_id, group_id, n);
+}
+
+int store_waiting_add(struct store *s, int64_t org_id, struct group_waiting *w)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!w || !TEXT_OK(w->note))
+		return store_error(STORE_INVALID, "waiting_add: no entry or a bad note");
+	w->org_id = org_id;
+	if (!w->created_at)
+		w->created_at = now_seconds();
+	return s->ops->waiting_add(s, org_id, w);
+}
+
+int store_waiting_list(struct store *s, int64_t org_id, int64_t group_id, struct group_waiting **out, size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "waiting_list");
+	CHECK_ORG(org_id);
+	return s->ops->waiting_list(s, org_id, group_id, out, n);
+}
+
+int store_waiting_remove(struct store *s, int64_t org_id, int64_t waiting_id)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	return s->ops->waiting_remove(s, org_id, waiting_id);
+}
+
+int store_waiting_promote(struct store *s, int64_t org_id, int64_t group_id, int64_t waiting_id, int32_t from_day,
+			  int64_t by_user, struct group_member *out)
+{
+	struct group_member m = { .org_id = org_id, .group_id = group_id, .from_day = from_day,
+				  .to_day = DATE_NONE, .created_by = by_user };
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (from_day == DATE_NONE || waiting_id < 0)
+		return store_error(STORE_INVALID, "waiting_promote: no first day or a bad entry");
+	m.created_at = now_seconds();
+	int ret = s->ops->waiting_promote(s, org_id, group_id, waiting_id, &m);
+	if (!ret && out)
+		*out = m;
+	return ret;
+}
+
+/* ---- referral sources ---- */
+
+int store_referral_sources_seed(struct store *s, int64_t org_id, int *added)
+{
+	int dummy;
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	return s->ops->refsource_seed(s, org_id, added ? added : &dummy);
+}
+
+static int refsource_check(const struct referral_source *src)
+{
+	if (!src || !KEY_OK(src->key, false) || !TEXT_OK(src->label) || !src->label[0] || src->position < 0 ||
+	    src->position > 10000)
+		return store_error(STORE_INVALID, "referral source: key, label or position missing or bad");
+	return STORE_OK;
+}
+
+int store_referral_source_add(struct store *s, int64_t org_id, struct referral_source *src)
+{
+	int ret;
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if ((ret = refsource_check(src)))
+		return ret;
+	src->org_id = org_id;
+	return s->ops->refsource_add(s, org_id, src);
+}
+
+int store_referral_source_update(struct store *s, int64_t org_id, const struct referral_source *src)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	/* A key that cannot be stored names no source; other bad fields are INVALID. */
+	if (src && !KEY_OK(src->key, false))
+		return store_error(STORE_NOTFOUND, "referral_source_update: no such source");
+	int ret = refsource_check(src);
+	if (ret)
+		return ret;
+	return s->ops->refsource_update(s, org_id, src);
+}
+
+int store_referral_source_list(struct store *s, int64_t org_id, bool include_inactive,
+			       struct referral_source **out, size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "referral_source_list");
+	CHECK_ORG(org_id);
+	return s->ops->refsource_list(s, org_id, include_inactive, out, n);
+}
+
+/* ---- persons ---- */
+
+static int person_check(const struct person *p)
+{
+	if (!p || !TEXT_OK(p->given_name) || !TEXT_OK(p->family_name) || !TEXT_OK(p->phone) ||
+	    !TEXT_OK(p->email) || !TEXT_OK(p->address) || !TEXT_OK(p->kin_name) || !TEXT_OK(p->kin_relation) ||
+	    !TEXT_OK(p->kin_phone) || !TEXT_OK(p->notes) || !FIELD_OK(p->national_id) ||
+	    !FIELD_OK(p->national_id_kind))
+		return store_error(STORE_INVALID, "person: a field is too long or not text");
+	if (!p->given_name[0] && !p->family_name[0])
+		return store_error(STORE_INVALID, "person: a given or a family name is required");
+	size_t nid = strlen(p->national_id);
+	if (nid && (nid < 11 || strspn(p->national_id, "0123456789") != nid))
+		return store_error(STORE_INVALID, "person: the national id is not canonical digits");
+	if (nid ? !one_of(p->national_id_kind, nid_kinds) : p->national_id_kind[0] != '\0')
+		return store_error(STORE_INVALID, "person: the kind of national id does not match");
+	if (p->substances > STORE_SUBST_ALL)
+		return store_error(STORE_INVALID, "person: unknown substance bits");
+	return STORE_OK;
+}
+
+int store_person_create(struct store *s, int64_t org_id, struct person *p)
+{
+	struct store_person_keys k;
+	int ret;
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if ((ret = person_check(p)))
+		return ret;
+	p->org_id = org_id;
+	if (!p->created_at)
+		p->created_at = now_seconds();
+	p->updated_at = p->created_at;
+	p->updated_by = p->created_by;
+	person_keys(p, &k);
+	return s->ops->person_create(s, org_id, p, &k);
+}
+
+int store_person_get(struct store *s, int64_t org_id, int64_t id, struct person *out)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!out)
+		return store_error(STORE_INVALID, "person_get: no result pointer");
+	return s->ops->person_get(s, org_id, id, out);
+}
+
+int store_person_update(struct store *s, int64_t org_id, struct person *p)
+{
+	struct store_person_keys k;
+	int ret;
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if ((ret = person_check(p)))
+		return ret;
+	p->org_id = org_id;
+	p->updated_at = now_seconds();
+	person_keys(p, &k);
+	return s->ops->person_update(s, org_id, p, &k);
+}
+
+int store_person_list(struct store *s, int64_t org_id, const struct person_query *q, struct person **out,
+		      size_t *n, int64_t *total)
+{
+	struct store_person_query pq = { .q = q };
+	int64_t dummy;
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "person_list");
+	CHECK_ORG(org_id);
+	if (!q || !FIELD_OK(q->search) ||
+	    (q->sort != STORE_PERSON_BY_NAME && q->sort != STORE_PERSON_BY_CREATED))
+		return store_error(STORE_INVALID, "person_list: bad query");
+	if (q->search[0]) {
+		char folded[STORE_NAME_MAX];
+		fold_name(q->search, folded, sizeof folded);
+		if (folded[0])
+			like_pattern(pq.like, sizeof pq.like, folded, true);
+	}
+	pq.limit = q->limit;
+	pq.offset = q->offset;
+	clamp_page(&pq.limit, &pq.offset);
+	return s->ops->person_list(s, org_id, &pq, out, n, total ? total : &dummy);
+}
+
+int store_person_count(struct store *s, int64_t org_id, int64_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!n)
+		return store_error(STORE_INVALID, "person_count: no result pointer");
+	return s->ops->person_count(s, org_id, n);
+}
+
+int store_person_find_duplicates(struct store *s, int64_t org_id, const struct person *p, struct person **out,
+				 size_t *n)
+{
+	struct store_person_keys k;
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "person_find_duplicates");
+	CHECK_ORG(org_id);
+	if (!p || !FIELD_OK(p->given_name) || !FIELD_OK(p->family_name) || !FIELD_OK(p->national_id))
+		return store_error(STORE_INVALID, "person_find_duplicates: a field is too long");
+	person_keys(p, &k);
+	return s->ops->person_duplicates(s, org_id, p, &k, out, n);
+}
+
+/* ---- referrals ---- */
+
+static int referral_check(struct referral *r)
+{
+	if (!r || !KEY_OK(r->source_key, true) || !TEXT_OK(r->referrer_name) || !TEXT_OK(r->referrer_org) ||
+	    !TEXT_OK(r->reason) || !FIELD_OK(r->status))
+		return store_error(STORE_INVALID, "referral: a field is missing, too long or not text");
+	if (!r->status[0])
+		copy_str(r->status, sizeof r->status, "received");
+	if (!one_of(r->status, referral_statuses))
+		return store_error(STORE_INVALID, "referral: unknown status");
+	if (r->received_on == DATE_NONE)
+		return store_error(STORE_INVALID, "referral: no date received");
+	if (r->status_on == DATE_NONE || r->status_on == 0)
+		r->status_on = r->received_on;
+	if (!r->created_at)
+		r->created_at = now_seconds();
+	r->updated_at = r->created_at;
+	return STORE_OK;
+}
+
+int store_referral_create(struct store *s, int64_t org_id, struct referral *r)
+{
+	int ret;
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if ((ret = referral_check(r)))
+		return ret;
+	if (!r->source_key[0])
+		return store_error(STORE_INVALID, "referral: no source");
+	r->org_id = org_id;
+	return s->ops->referral_create(s, org_id, r);
+}
+
+int store_referral_get(struct store *s, int64_t org_id, int64_t id, struct referral *out)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!out)
+		return store_error(STORE_INVALID, "referral_get: no result pointer");
+	return s->ops->referral_get(s, org_id, id, out);
+}
+
+int store_referral_list(struct store *s, int64_t org_id, const struct referral_query *q, struct referral **out,
+			size_t *n, int64_t *total)
+{
+	int64_t dummy;
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "referral_list");
+	CHECK_ORG(org_id);
+	if (!q || !FIELD_OK(q->status) ||
+	    (q->status[0] && strcmp(q->status, "open") && !one_of(q->status, referral_statuses)))
+		return store_error(STORE_INVALID, "referral_list: bad query");
+	struct referral_query c = *q;
+	clamp_page(&c.limit, &c.offset);
+	return s->ops->referral_list(s, org_id, &c, out, n, total ? total : &dummy);
+}
+
+int store_referral_set_status(struct store *s, int64_t org_id, int64_t id, const char *from, const char *to,
+			      int32_t on_day, int64_t by_user, const char *note)
+{
+	struct referral_event ev = { .referral_id = id, .on_day = on_day, .by_user = by_user };
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!from || !to || !one_of(from, referral_statuses) || !one_of(to, referral_statuses) ||
+	    on_day == DATE_NONE)
+		return store_error(STORE_INVALID, "referral_set_status: unknown status or no date");
+	if (!copy_str(ev.note, sizeof ev.note, note ? note : "") || !TEXT_OK(ev.note))
+		return store_error(STORE_INVALID, "referral_set_status: the note is too long or not text");
+	copy_str(ev.from_status, sizeof ev.from_status, from);
+	copy_str(ev.to_status, sizeof ev.to_status, to);
+	ev.at = now_seconds();
+	return s->ops->referral_set_status(s, org_id, id, &ev);
+}
+
+int store_referral_link_person(struct store *s, int64_t org_id, int64_t id, int64_t person_id)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (person_id < 0)
+		return store_error(STORE_INVALID, "referral_link_person: bad person id");
+	return s->ops->referral_link_person(s, org_id, id, person_id);
+}
+
+int store_referral_history(struct store *s, int64_t org_id, int64_t referral_id, struct referral_event **out,
+			   size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "referral_history");
+	CHECK_ORG(org_id);
+	return s->ops->referral_history(s, org_id, referral_id, out, n);
+}
+
+/* ---- self-referrals ---- */
+
+static bool hex64(const char *h)
+{
+	return h && strnlen(h, 65) == 64 && strspn(h, "0123456789abcdef") == 64;
+}
+
+int store_self_referral_create(struct store *s, int64_t org_id, struct self_referral *sr)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!sr || !TEXT_OK(sr->name) || !sr->name[0] || !TEXT_OK(sr->phone) || !TEXT_OK(sr->email) ||
+	    !TEXT_OK(sr->message) || (!sr->phone[0] && !sr->email[0]) || sr->consent_at <= 0 ||
+	    !FIELD_OK(sr->addr_hash) || !hex64(sr->addr_hash) || !FIELD_OK(sr->status))
+		return store_error(STORE_INVALID, "self_referral: a field is missing, too long or bad");
+	sr->org_id = org_id;
+	copy_str(sr->status, sizeof sr->status, "new");
+	sr->referral_id = 0;
+	sr->handled_at = sr->handled_by = 0;
+	if (!sr->created_at)
+		sr->created_at = now_seconds();
+	return s->ops->selfref_create(s, org_id, sr);
+}
+
+int store_self_referral_get(struct store *s, int64_t org_id, int64_t id, struct self_referral *out)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!out)
+		return store_error(STORE_INVALID, "self_referral_get: no result pointer");
+	return s->ops->selfref_get(s, org_id, id, out);
+}
+
+int store_self_referral_list(struct store *s, int64_t org_id, const char *status, int limit, int offset,
+			     struct self_referral **out, size_t *n, int64_t *total)
+{
+	int64_t dummy;
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "self_referral_list");
+	CHECK_ORG(org_id);
+	if (!status)
+		status = "";
+	if (status[0] && !one_of(status, selfref_statuses))
+		return store_error(STORE_INVALID, "self_referral_list: unknown status");
+	clamp_page(&limit, &offset);
+	return s->ops->selfref_list(s, org_id, status, limit, offset, out, n, total ? total : &dummy);
+}
+
+int store_self_referral_take(struct store *s, int64_t org_id, int64_t id, struct referral *r)
+{
+	int ret;
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (r && !r->source_key[0] && FIELD_OK(r->source_key))
+		copy_str(r->source_key, sizeof r->source_key, "self_referral");
+	if ((ret = referral_check(r)))
+		return ret;
+	r->org_id = org_id;
+	return s->ops->selfref_take(s, org_id, id, r);
+}
+
+int store_self_referral_discard(struct store *s, int64_t org_id, int64_t id, int64_t by_user)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	return s->ops->selfref_discard(s, org_id, id, by_user, now_seconds());
+}
+
+int store_self_referral_count_recent(struct store *s, int64_t org_id, const char *addr_hash, int64_t since,
+				     int64_t *n)
+{
+	CHECK_STORE(s);
+	if (!n || org_id < 0 || !hex64(addr_hash))
+		return store_error(STORE_INVALID, "self_referral_count_recent: bad argument");
+	*n = 0;
+	return s->ops->selfref_count_recent(s, org_id, addr_hash, since, n);
+}
+
+/* ---- enrolments ---- */
+
+static int enrolment_check(const struct enrolment *e)
+{
+	if (!e || !FIELD_OK(e->status) || !one_of(e->status, enrolment_statuses) || !FIELD_OK(e->reason_key) ||
+	    !TEXT_OK(e->reason_note) || e->phase < 0 || e->phase >= STORE_PHASES_MAX || e->pauses < 0 ||
+	    e->therapist_id < 0 || e->referral_id < 0)
+		return store_error(STORE_INVALID, "enrolment: a field is missing or bad");
+	if (e->reason_key[0] && !one_of(e->reason_key, discontinue_reasons))
+		return store_error(STORE_INVALID, "enrolment: unknown discontinue reason");
+	if (e->started_on == DATE_NONE || e->phase_since == DATE_NONE || e->last_change_on == DATE_NONE)
+		return store_error(STORE_INVALID, "enrolment: a date is missing");
+	/* The status/date/reason agreement is a CHECK of the table. */
+	return STORE_OK;
+}
+
+static int event_check(struct enrolment_event *ev)
+{
+	if (!ev || !FIELD_OK(ev->kind) || !TEXT_OK(ev->reason) || ev->on_day == DATE_NONE ||
+	    ev->from_phase < -1 || ev->from_phase >= STORE_PHASES_MAX || ev->to_phase < -1 ||
+	    ev->to_phase >= STORE_PHASES_MAX)
+		return store_error(STORE_INVALID, "enrolment event: a field is missing or bad");
+	if (!one_of(ev->kind, event_kinds))
+		return store_error(STORE_INVALID, "enrolment event: unknown kind");
+	if (!ev->at)
+		ev->at = now_seconds();
+	return STORE_OK;
+}
+
+int store_enrolment_create(struct store *s, int64_t org_id, struct enrolment *e, struct enrolment_event *ev)
+{
+	int ret;
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (ev && FIELD_OK(ev->kind) && !ev->kind[0])
+		copy_str(ev->kind, sizeof ev->kind, "start");
+	if ((ret = enrolment_check(e)) || (ret = event_check(ev)))
+		return ret;
+	e->org_id = ev->org_id = org_id;
+	e->version = 1;
+	if (!e->created_at)
+		e->created_at = now_seconds();
+	e->updated_at = e->created_at;
+	return s->ops->enrolment_create(s, org_id, e, ev);
+}
+
+int store_enrolment_get(struct store *s, int64_t org_id, int64_t id, struct enrolment *out)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!out)
+		return store_error(STORE_INVALID, "enrolment_get: no result pointer");
+	return s->ops->enrolment_get(s, org_id, id, out);
+}
+
+int store_enrolment_change(struct store *s, int64_t org_id, struct enrolment *e, int64_t expected_version,
+			   struct enrolment_event *ev)
+{
+	int ret;
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if ((ret = enrolment_check(e)) || (ret = event_check(ev)))
+		return ret;
+	e->org_id = ev->org_id = org_id;
+	ev->enrolment_id = e->id;
+	e->updated_at = now_seconds();
+	return s->ops->enrolment_change(s, org_id, e, expected_version, ev);
+}
+
+int store_enrolment_events(struct store *s, int64_t org_id, int64_t enrolment_id, struct enrolment_event **out,
+			   size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "enrolment_events");
+	CHECK_ORG(org_id);
+	return s->ops->enrolment_events(s, org_id, enrolment_id, out, n);
+}
+
+int store_enrolment_list(struct store *s, int64_t org_id, const struct enrolment_query *q,
+			 struct enrolment_row **out, size_t *n, int64_t *total)
+{
+	int64_t dummy;
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "enrolment_list");
+	CHECK_ORG(org_id);
+	if (!q || !FIELD_OK(q->status) ||
+	    (q->status[0] && strcmp(q->status, "open") && !one_of(q->status, enrolment_statuses)) ||
+	    q->phase < -1 || q->phase >= STORE_PHASES_MAX ||
+	    (q->sort != STORE_ENROL_BY_NAME && q->sort != STORE_ENROL_BY_STARTED && q->sort != STORE_ENROL_BY_PHASE))
+		return store_error(STORE_INVALID, "enrolment_list: bad query");
+	struct enrolment_query c = *q;
+	clamp_page(&c.limit, &c.offset);
+	return s->ops->enrolment_list(s, org_id, &c, out, n, total ? total : &dummy);
+}
+
+int store_enrolment_phase_counts(struct store *s, int64_t org_id, int64_t programme_id,
+				 int counts[STORE_PHASES_MAX])
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!counts)
+		return store_error(STORE_INVALID, "enrolment_phase_counts: no result pointer");
+	memset(counts, 0, STORE_PHASES_MAX * sizeof *counts);
+	return s->ops->enrolment_phase_counts(s, org_id, programme_id, counts);
+}
+
+/* ---- attendance ---- */
+
+static int session_check(struct att_session *se)
+{
+	if (!se || !KEY_OK(se->phase_key, true) || !FIELD_OK(se->kind) || se->on_day == DATE_NONE ||
+	    se->group_id < 0 || se->leader_id < 0 || se->start_min < 0 || se->start_min > 1439 || se->end_min < 0 ||
+	    se->end_min > 1440 || !(se->start_min < se->end_min || (se->start_min == 0 && se->end_min == 0)))
+		return store_error(STORE_INVALID, "session: a field is missing or out of range");
+	if (!se->kind[0])
+		copy_str(se->kind, sizeof se->kind, se->group_id ? "group" : "individual");
+	if (!one_of(se->kind, session_kinds))
+		return store_error(STORE_INVALID, "session: unknown kind");
+	if (!se->created_at)
+		se->created_at = now_seconds();
+	return STORE_OK;
+}
+
+int store_att_session_create(struct store *s, int64_t org_id, struct att_session *se)
+{
+	int ret;
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if ((ret = session_check(se)))
+		return ret;
+	se->org_id = org_id;
+	return s->ops->att_session_create(s, org_id, se);
+}
+
+int store_att_session_get(struct store *s, int64_t org_id, int64_t id, struct att_session *out)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!out)
+		return store_error(STORE_INVALID, "att_session_get: no result pointer");
+	return s->ops->att_session_get(s, org_id, id, out);
+}
+
+int store_att_session_for_group(struct store *s, int64_t org_id, struct att_session *se, bool *created)
+{
+	bool dummy;
+	int ret;
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if ((ret = session_check(se)))
+		return ret;
+	if (!se->group_id)
+		return store_error(STORE_INVALID, "att_session_for_group: no group");
+	se->org_id = org_id;
+	if (!created)
+		created = &dummy;
+	*created = false;
+	return s->ops->att_session_for_group(s, org_id, se, created);
+}
+
+int store_att_session_list(struct store *s, int64_t org_id, int64_t programme_id, int64_t group_id, int32_t from,
+			   int32_t to, int limit, struct att_session **out, size_t *n)
+{
+	int offset = 0;
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "att_session_list");
+	CHECK_ORG(org_id);
+	open_range(&from, &to);
+	clamp_page(&limit, &offset);
+	return s->ops->att_session_list(s, org_id, programme_id, group_id, from, to, limit, out, n);
+}
+
+int store_attendance_save(struct store *s, int64_t org_id, int64_t session_id, const struct attendance *rows,
+			  size_t nrows, int64_t by_user, struct attendance_change **changes, size_t *nchanges)
+{
+	struct attendance_change *dummy_c;
+	size_t dummy_n;
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!changes || !nchanges) {
+		changes = &dummy_c;
+		nchanges = &dummy_n;
+	}
+	*changes = NULL;
+	*nchanges = 0;
+	if (nrows && !rows)
+		return store_error(STORE_INVALID, "attendance_save: no rows");
+	for (size_t i = 0; i < nrows; i++) {
+		if (!TEXT_OK(rows[i].note) || rows[i].minutes < 0 || rows[i].minutes > 1440)
+			return store_error(STORE_INVALID, "attendance_save: row %zu: bad minutes or note", i);
+		for (size_t j = 0; j < i; j++)
+			if (rows[j].enrolment_id == rows[i].enrolment_id)
+				return store_error(STORE_INVALID, "attendance_save: row %zu: the enrolment twice", i);
+	}
+	int ret = s->ops->attendance_save(s, org_id, session_id, rows, nrows, by_user, now_seconds(), changes,
+					  nchanges);
+	if (changes == &dummy_c)
+		free(dummy_c);
+	return ret;
+}
+
+int store_attendance_roster(struct store *s, int64_t org_id, int64_t session_id, struct roster_line **out,
+			    size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "attendance_roster");
+	CHECK_ORG(org_id);
+	return s->ops->attendance_roster(s, org_id, session_id, out, n);
+}
+
+int store_attendance_dates(struct store *s, int64_t org_id, int64_t enrolment_id, int32_t from, int32_t to,
+			   int32_t **out, size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "attendance_dates");
+	CHECK_ORG(org_id);
+	open_range(&from, &to);
+	return s->ops->attendance_dates(s, org_id, enrolment_id, from, to, out, n);
+}
+
+int store_attendance_of_enrolment(struct store *s, int64_t org_id, int64_t enrolment_id, int32_t from, int32_t to,
+				  struct attendance **out, size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "attendance_of_enrolment");
+	CHECK_ORG(org_id);
+	open_range(&from, &to);
+	return s->ops->attendance_of_enrolment(s, org_id, enrolment_id, from, to, out, n);
 }
 
 /* ---- test hooks ---- */

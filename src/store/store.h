@@ -28,6 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/date.h" /* DATE_NONE: day numbers in the person-path section */
+
 enum store_status {
 	STORE_OK = 0,
 	STORE_ERROR = -1,       /* database or I/O failure */
@@ -35,6 +37,7 @@ enum store_status {
 	STORE_CONFLICT = -3,    /* unique constraint: e-mail or name already taken */
 	STORE_INVALID = -4,     /* value does not fit / violates a constraint */
 	STORE_UNAVAILABLE = -5, /* cannot connect */
+	STORE_FULL = -6,        /* a group is at its capacity */
 };
 
 enum {
@@ -208,5 +211,576 @@ int store_audit_list(struct store *s, const struct audit_filter *f, struct audit
  * cb returns non-zero (and returns that value). */
 int store_audit_each(struct store *s, int64_t after_seq, int (*cb)(const struct audit_entry *e, void *arg),
 		     void *arg);
+
+/* ======================================================================================
+ * The person's path through a programme (issue 3): programmes and their phases, closed
+ * dates, groups with members and a waiting list, referral sources, persons, referrals
+ * with their status history, public self-referrals, enrolments with their events, and
+ * attendance. Tables: sql/{sqlite,postgresql}/002_person_path.sql.
+ *
+ * Conventions of this section, on top of those at the top of this file:
+ * - Health data. Every function takes the caller's org_id, which must be > 0 (0 is
+ *   refused with STORE_INVALID: none of this is installation-wide), and only ever sees
+ *   rows of that organisation. Another organisation's id is STORE_NOTFOUND — exactly as
+ *   an id that does not exist — and never appears in a list. A reference to another
+ *   organisation's row (a person_id, a programme_id, a therapist who is not a member of
+ *   the organisation…) is refused by the database's foreign keys, which include the
+ *   organisation: STORE_INVALID, without saying whether the row exists elsewhere.
+ * - The org_id field of a struct is ignored on writes (the argument wins) and filled on
+ *   reads. id fields are set by the store on create.
+ * - Dates are day numbers (core/date.h, int32_t); DATE_NONE means "no date". A zeroed
+ *   struct holds day 0 (1970-01-01), not DATE_NONE: set optional dates explicitly.
+ *   Ranges [from, to] include both ends; DATE_NONE at either end leaves it open.
+ *   Times (created_at, at…) are unix seconds; a time passed as 0 on a write is now.
+ * - "by" fields (created_by, by_user, recorded_by…) are user ids of members of the
+ *   organisation, attributing the change; 0 means the system or the public (the
+ *   self-referral form). A user who is not a member is STORE_INVALID.
+ * - Keys ([a-z0-9_], at most 31 bytes) name statuses, kinds, phases and sources; they are
+ *   stable, stored as text and checked by the database. Labels are English msgids or the
+ *   organisation's own text.
+ * - Multi-row changes are one transaction: a status and its history row, an enrolment and
+ *   its event, a roster of attendance. Either all of it is stored or none.
+ * - Paged lists take limit (clamped to 1..1000) and offset (>= 0) and give the full count
+ *   in *total (may be NULL), read in the same snapshot as the page. Lists under a parent
+ *   (members, history, events, roster…) are empty for a parent id that is not the
+ *   organisation's; fetch the parent first where a 404 is wanted.
+ * - Every list and look-up is served by an index that starts with org_id, so its cost
+ *   follows the size of one organisation's data, not of the installation.
+ * ====================================================================================== */
+
+enum {
+	STORE_KEY_MAX = 32,      /* keys, as PROGRAMME_KEY_MAX */
+	STORE_LABEL_MAX = 101,   /* programme and phase labels: PROGRAMME_LABEL_MAX bytes + NUL */
+	STORE_PHASES_MAX = 8,    /* PROGRAMME_MAX_PHASES */
+	STORE_PHONE_MAX = 41,
+	STORE_NID_MAX = 13,      /* canonical identity-number digits: 11 (NO) or 12 (SE) */
+	STORE_ADDRESS_MAX = 301,
+	STORE_TEXT_MAX = 1001,   /* reasons and notes of changes: ENROLMENT_TEXT_MAX + NUL */
+	STORE_NOTES_MAX = 2001,  /* clinical notes of a person, a self-referral's message */
+};
+
+/* ---- programmes ----
+ * A programme is an organisation's copy of a template (domain/programme.h) with its own
+ * numbers. Its phases are rows (programme_phases), index 0..nphases-1, in order; the
+ * fields are those of struct phase_def, in the ranges programme_validate() checks (the
+ * database checks them again). Keys are unique within a programme. */
+struct programme_phase {
+	char key[STORE_KEY_MAX];
+	char label[STORE_LABEL_MAX];
+	int target_days;       /* 0..1000 */
+	int min_days_per_week; /* 0..5 */
+	int min_hours_per_day; /* 0..12 */
+	int max_hours_per_day; /* 0..12 */
+	int min_months;        /* 0..60 */
+	int max_months;        /* 0..60 */
+	int sessions_per_week; /* 0..14 */
+	int session_minutes;   /* 0..480 */
+};
+
+struct programme {
+	int64_t id;
+	int64_t org_id;
+	char name[STORE_NAME_MAX];         /* unique within the organisation */
+	char template_key[STORE_KEY_MAX];  /* the template it was made from, "" if none */
+	int min_steps;                     /* 0..12 */
+	bool active;
+	int nphases;                       /* 1..STORE_PHASES_MAX */
+	struct programme_phase phases[STORE_PHASES_MAX];
+	int64_t created_at;
+	int64_t updated_at;
+};
+
+/* Creates the programme with its phases in one transaction, and adds the default
+ * referral sources the organisation lacks (store_referral_sources_seed). Sets id, org_id,
+ * created_at and updated_at. STORE_CONFLICT if the name is taken. */
+int store_programme_create(struct store *s, int64_t org_id, struct programme *p);
+int store_programme_get(struct store *s, int64_t org_id, int64_t id, struct programme *out);
+/* The organisation's programmes with their phases, by name; inactive ones only if asked. */
+int store_programme_list(struct store *s, int64_t org_id, bool include_inactive, struct programme **out,
+			 size_t *n);
+/* Writes name, template_key, min_steps, active and the phases of p->id in one
+ * transaction (the phase rows are replaced). STORE_CONFLICT if the name is taken or if an
+ * enrolment of the programme is in a phase the new list no longer has (index >=
+ * nphases). Sets p->updated_at. Phase keys are copied into groups and sessions: renaming
+ * a key does not rename those. */
+int store_programme_update(struct store *s, int64_t org_id, struct programme *p);
+
+/* Closed dates of a programme: public holidays, the winter-holiday week, training days —
+ * the dates the attendance arithmetic does not count as open days. */
+struct closed_date {
+	int32_t day;
+	char label[STORE_LABEL_MAX]; /* "Christmas Eve", may be "" */
+};
+/* Adds day, or renames it if it is already closed. */
+int store_closed_date_add(struct store *s, int64_t org_id, int64_t programme_id, const struct closed_date *d);
+int store_closed_date_remove(struct store *s, int64_t org_id, int64_t programme_id, int32_t day);
+/* Closed dates with from <= day <= to (DATE_NONE: open end), ascending. */
+int store_closed_date_list(struct store *s, int64_t org_id, int64_t programme_id, int32_t from, int32_t to,
+			   struct closed_date **out, size_t *n);
+
+/* ---- groups (cohorts) of a programme, their members and waiting list ---- */
+enum {
+	STORE_MONDAY = 1, /* weekday bits of group.weekdays */
+	STORE_TUESDAY = 2,
+	STORE_WEDNESDAY = 4,
+	STORE_THURSDAY = 8,
+	STORE_FRIDAY = 16,
+	STORE_SATURDAY = 32,
+	STORE_SUNDAY = 64,
+};
+
+struct group {
+	int64_t id;
+	int64_t org_id;
+	int64_t programme_id;          /* fixed at create */
+	char name[STORE_NAME_MAX];     /* unique within the programme */
+	char phase_key[STORE_KEY_MAX]; /* the phase it serves ("motivation"), "" = any */
+	int weekdays;                  /* STORE_MONDAY | … (0..127) */
+	int start_min;                 /* minutes after midnight, 0..1439 */
+	int end_min;                   /* start_min < end_min <= 1440, or both 0 (no time set) */
+	char place[STORE_NAME_MAX];    /* room or place */
+	int capacity;                  /* 0..1000; 0 = no limit */
+	bool active;
+	int64_t created_at;
+	int64_t updated_at;
+	/* Filled on reads. */
+	int members;                   /* open memberships (see below) */
+	int waiting;                   /* entries on the waiting list */
+};
+int store_group_create(struct store *s, int64_t org_id, struct group *g); /* CONFLICT on name */
+int store_group_get(struct store *s, int64_t org_id, int64_t id, struct group *out);
+/* Groups of programme_id (0: of all programmes), by name. */
+int store_group_list(struct store *s, int64_t org_id, int64_t programme_id, bool include_inactive,
+		     struct group **out, size_t *n);
+/* Writes name, phase_key, weekdays, times, place, capacity and active of g->id. Lowering
+ * the capacity below the members removes nobody; adding members then answers FULL. */
+int store_group_update(struct store *s, int64_t org_id, struct group *g);
+
+/* A membership ties an enrolment (in the group's programme) to a group from from_day to
+ * to_day, both included. It is open while to_day is DATE_NONE; open memberships are what
+ * the capacity counts. An enrolment has at most one open membership per group. */
+struct group_member {
+	int64_t id;
+	int64_t org_id;
+	int64_t group_id;
+	int64_t enrolment_id;
+	int32_t from_day;
+	int32_t to_day;          /* DATE_NONE while open */
+	int64_t created_at;
+	int64_t created_by;
+	/* Filled on reads. */
+	int64_t person_id;
+	char given_name[STORE_NAME_MAX];
+	char family_name[STORE_NAME_MAX];
+};
+/* Adds an open membership (to_day is ignored) and takes the enrolment off the group's
+ * waiting list. STORE_FULL if the group has capacity open memberships already;
+ * STORE_CONFLICT if the enrolment is an open member already; STORE_NOTFOUND for another
+ * organisation's group; STORE_INVALID if the enrolment belongs to another programme.
+ * The capacity check and the insert are one transaction, so two coordinators cannot
+ * both take the last place. Sets m->id. */
+int store_group_member_add(struct store *s, int64_t org_id, struct group_member *m);
+/* Ends an open membership on to_day (>= from_day). STORE_NOTFOUND if there is no such
+ * membership, STORE_CONFLICT if it has ended already. */
+int store_group_member_end(struct store *s, int64_t org_id, int64_t member_id, int32_t to_day);
+/* day == DATE_NONE: every membership of the group, ended ones too, by from_day;
+ * else those in the group on day (from_day <= day <= to_day), by family, given name. */
+int store_group_member_list(struct store *s, int64_t org_id, int64_t group_id, int32_t day,
+			    struct group_member **out, size_t *n);
+/* Open memberships of the group. */
+int store_group_member_count(struct store *s, int64_t org_id, int64_t group_id, int *n);
+
+/* The waiting list of a group: first come, first served (created_at, then id). */
+struct group_waiting {
+	int64_t id;
+	int64_t org_id;
+	int64_t group_id;
+	int64_t enrolment_id;        /* an enrolment in the group's programme */
+	char note[STORE_TEXT_MAX];
+	int64_t created_at;
+	int64_t created_by;
+	/* Filled on reads. */
+	int position;                /* 1 = next in line */
+	int64_t person_id;
+	char given_name[STORE_NAME_MAX];
+	char family_name[STORE_NAME_MAX];
+};
+/* STORE_CONFLICT if the enrolment is on the list already or an open member. */
+int store_waiting_add(struct store *s, int64_t org_id, struct group_waiting *w);
+int store_waiting_list(struct store *s, int64_t org_id, int64_t group_id, struct group_waiting **out, size_t *n);
+int store_waiting_remove(struct store *s, int64_t org_id, int64_t waiting_id);
+/* Moves an entry from the waiting list into the group from from_day, in one transaction:
+ * entry waiting_id, or the first in line if waiting_id is 0. STORE_FULL if the group has
+ * no room (the entry stays), STORE_NOTFOUND if there is no such entry / nobody waits.
+ * *out (may be NULL) gets the new membership. */
+int store_waiting_promote(struct store *s, int64_t org_id, int64_t group_id, int64_t waiting_id, int32_t from_day,
+			  int64_t by_user, struct group_member *out);
+
+/* ---- referral sources: an editable list per organisation ----
+ * Defaults (key, English label): nav "NAV (labour and welfare)", akan "AKAN (workplace
+ * programme)", kif "KIF", dps "DPS / specialist health service", gp "General
+ * practitioner", occupational_health "Occupational health service", municipal "Other
+ * municipal unit", self_referral "Self-referral", family "Family", other "Other".
+ * A source is never deleted (referrals keep pointing at it): it is deactivated. */
+struct referral_source {
+	int64_t id;
+	int64_t org_id;
+	char key[STORE_KEY_MAX];     /* unique within the organisation, fixed */
+	char label[STORE_LABEL_MAX];
+	bool active;
+	int position;                /* display order, ascending */
+};
+/* Adds the default sources the organisation lacks (by key); changes none it has.
+ * Idempotent; *added (may be NULL) gets how many were added. */
+int store_referral_sources_seed(struct store *s, int64_t org_id, int *added);
+int store_referral_source_add(struct store *s, int64_t org_id, struct referral_source *src); /* CONFLICT on key */
+/* Writes label, active and position of the source with src->key. */
+int store_referral_source_update(struct store *s, int64_t org_id, const struct referral_source *src);
+/* By position, then label. */
+int store_referral_source_list(struct store *s, int64_t org_id, bool include_inactive,
+			       struct referral_source **out, size_t *n);
+
+/* ---- persons ---- */
+enum {
+	STORE_SUBST_ALCOHOL = 1 << 0,
+	STORE_SUBST_MEDICATION = 1 << 1,  /* prescription drugs: benzodiazepines, z-hypnotics, analgesics */
+	STORE_SUBST_CANNABIS = 1 << 2,
+	STORE_SUBST_STIMULANTS = 1 << 3,  /* amphetamine, methamphetamine, cocaine */
+	STORE_SUBST_OPIOIDS = 1 << 4,     /* heroin and other illicit opioids */
+	STORE_SUBST_OTHER_DRUGS = 1 << 5, /* hallucinogens, GHB, solvents… */
+	STORE_SUBST_GAMBLING = 1 << 6,
+	STORE_SUBST_OTHER = 1 << 7,       /* another addiction */
+	STORE_SUBST_ALL = 0xff,
+};
+
+struct person {
+	int64_t id;
+	int64_t org_id;
+	char given_name[STORE_NAME_MAX];   /* given name(s); given or family name is required */
+	char family_name[STORE_NAME_MAX];
+	int32_t birth_date;                /* DATE_NONE if unknown */
+	/* Canonical digits as domain/national_id.h makes them, validated by the caller; ""
+	 * if none. Unique within an organisation (two organisations may each have it). */
+	char national_id[STORE_NID_MAX];
+	/* "no_fnr", "no_dnr", "no_hnr", "se_pnr", "se_samnr"; "" exactly when national_id is. */
+	char national_id_kind[STORE_KEY_MAX];
+	char phone[STORE_PHONE_MAX];
+	char email[STORE_EMAIL_MAX];
+	char address[STORE_ADDRESS_MAX];   /* one text, lines separated by newlines */
+	char kin_name[STORE_NAME_MAX];     /* next of kin */
+	char kin_relation[STORE_LABEL_MAX];
+	char kin_phone[STORE_PHONE_MAX];
+	unsigned substances;               /* STORE_SUBST_* bits */
+	bool dual_diagnosis;               /* ROP: substance use and a severe mental illness */
+	char notes[STORE_NOTES_MAX];       /* short clinical notes, only where needed */
+	int64_t created_at;
+	int64_t created_by;
+	int64_t updated_at;
+	int64_t updated_by;
+};
+/* Sets id, org_id and the times. STORE_CONFLICT if the national id is taken in the
+ * organisation (call store_person_find_duplicates first to show who has it). */
+int store_person_create(struct store *s, int64_t org_id, struct person *p);
+int store_person_get(struct store *s, int64_t org_id, int64_t id, struct person *out);
+/* Writes every field of p->id but created_at/created_by; sets updated_at. */
+int store_person_update(struct store *s, int64_t org_id, struct person *p);
+
+enum store_person_sort {
+	STORE_PERSON_BY_NAME,    /* family name, given name, id (case-insensitive) */
+	STORE_PERSON_BY_CREATED, /* newest first */
+};
+struct person_query {
+	char search[STORE_NAME_MAX]; /* substring of "given family", case-insensitive; "" = all */
+	enum store_person_sort sort;
+	int limit;
+	int offset;
+};
+int store_person_list(struct store *s, int64_t org_id, const struct person_query *q, struct person **out,
+		      size_t *n, int64_t *total);
+int store_person_count(struct store *s, int64_t org_id, int64_t *n);
+/* Persons of the organisation who may be the same as p: the same national id (if p has
+ * one), or the same family and given names (case-insensitive, also for Æ Ø Å Ä Ö and the
+ * other Latin-1 letters) and the same birth date (if p has one). The person p->id itself
+ * (when not 0) is left out, so this also serves before an update. By id. */
+int store_person_find_duplicates(struct store *s, int64_t org_id, const struct person *p, struct person **out,
+				 size_t *n);
+
+/* ---- referrals ----
+ * Status keys: "received" → "assessed" → "offered_conversation" → "accepted" |
+ * "declined" | "referred_elsewhere" | "waiting_list". Which moves are allowed is the
+ * domain's business; the store records every change with its date, author and note in
+ * referral_history, in the same transaction as the change. */
+struct referral {
+	int64_t id;
+	int64_t org_id;
+	int64_t person_id;                 /* 0 until a person is linked */
+	int64_t programme_id;              /* the programme it is for, 0 = not decided */
+	char source_key[STORE_KEY_MAX];    /* an existing referral source of the organisation */
+	char referrer_name[STORE_NAME_MAX];
+	char referrer_org[STORE_NAME_MAX];
+	int32_t received_on;
+	char reason[STORE_TEXT_MAX];
+	char status[STORE_KEY_MAX];        /* "" on create means "received" */
+	int32_t status_on;                 /* date of the latest change; 0 or DATE_NONE on
+	                                    * create means received_on */
+	int64_t created_at;
+	int64_t created_by;
+	int64_t updated_at;
+	/* Filled on reads. */
+	char source_label[STORE_LABEL_MAX];
+	char given_name[STORE_NAME_MAX];   /* of the linked person, "" if none */
+	char family_name[STORE_NAME_MAX];
+};
+struct referral_event {
+	int64_t id;
+	int64_t referral_id;
+	char from_status[STORE_KEY_MAX];   /* "" for the first entry (the referral arrived) */
+	char to_status[STORE_KEY_MAX];
+	int32_t on_day;
+	int64_t at;
+	int64_t by_user;
+	char note[STORE_TEXT_MAX];
+};
+/* Creates the referral and its first history entry ("" → status) in one transaction.
+ * Sets id, org_id, status/status_on if empty, times; created_by attributes it. */
+int store_referral_create(struct store *s, int64_t org_id, struct referral *r);
+int store_referral_get(struct store *s, int64_t org_id, int64_t id, struct referral *out);
+
+struct referral_query {
+	char status[STORE_KEY_MAX]; /* "" = every status; "open" = received, assessed,
+	                             * offered_conversation, waiting_list (the intake queue) */
+	int64_t programme_id;       /* 0 = any */
+	int64_t person_id;          /* 0 = any */
+	int limit;
+	int offset;
+};
+/* Oldest received first (the queue order), then id. */
+int store_referral_list(struct store *s, int64_t org_id, const struct referral_query *q, struct referral **out,
+			size_t *n, int64_t *total);
+/* Moves referral id from status `from` to `to` on day on_day and appends the history
+ * entry (timed now), atomically. STORE_CONFLICT if its status is no longer `from`
+ * (somebody else changed it meanwhile): nothing is written. */
+int store_referral_set_status(struct store *s, int64_t org_id, int64_t id, const char *from, const char *to,
+			      int32_t on_day, int64_t by_user, const char *note);
+/* Links the referral to a person of the organisation (0 unlinks). */
+int store_referral_link_person(struct store *s, int64_t org_id, int64_t id, int64_t person_id);
+/* The status history, oldest first. */
+int store_referral_history(struct store *s, int64_t org_id, int64_t referral_id, struct referral_event **out,
+			   size_t *n);
+
+/* ---- self-referrals: submissions of the public form, no login ----
+ * Status keys: "new" (in the intake queue), "taken" (a referral was made from it),
+ * "discarded" (spam, a duplicate). */
+struct self_referral {
+	int64_t id;
+	int64_t org_id;
+	char name[STORE_NAME_MAX];       /* required */
+	char phone[STORE_PHONE_MAX];     /* phone or e-mail is required */
+	char email[STORE_EMAIL_MAX];
+	char message[STORE_NOTES_MAX];
+	int64_t consent_at;              /* when the person ticked the consent sentence (> 0) */
+	/* Lower-case hex SHA-256 of the client address (salted as the caller likes), for
+	 * rate limiting; the address itself is never stored. */
+	char addr_hash[STORE_HEX_MAX];
+	char status[STORE_KEY_MAX];      /* "" on create means "new" */
+	int64_t referral_id;             /* when taken */
+	int64_t created_at;
+	int64_t handled_at;              /* when taken or discarded, else 0 */
+	int64_t handled_by;
+};
+int store_self_referral_create(struct store *s, int64_t org_id, struct self_referral *sr);
+int store_self_referral_get(struct store *s, int64_t org_id, int64_t id, struct self_referral *out);
+/* Oldest first; status "" = all. */
+int store_self_referral_list(struct store *s, int64_t org_id, const char *status, int limit, int offset,
+			     struct self_referral **out, size_t *n, int64_t *total);
+/* Takes a new self-referral into the intake queue, in one transaction: creates referral
+ * r (as store_referral_create; source_key "" means "self_referral", created_by is the
+ * author) with its first history entry, and marks the self-referral taken with r->id.
+ * STORE_CONFLICT if it is not "new" any more. */
+int store_self_referral_take(struct store *s, int64_t org_id, int64_t id, struct referral *r);
+/* STORE_CONFLICT if it is not "new". */
+int store_self_referral_discard(struct store *s, int64_t org_id, int64_t id, int64_t by_user);
+/* Submissions with this address hash created at or after since, in org_id (0: in every
+ * organisation — the form's rate limit may count across them). */
+int store_self_referral_count_recent(struct store *s, int64_t org_id, const char *addr_hash, int64_t since,
+				     int64_t *n);
+
+/* ---- enrolments ----
+ * The stored state mirrors struct enrolment_state (domain/programme.h), so the domain
+ * can rebuild it, apply a transition and hand the result back with its event. Status
+ * keys are enrolment_status_key()'s, reason keys discontinue_reason_key()'s. A person has
+ * at most one open (active or paused) enrolment per programme; ended ones stay, so
+ * re-enrolment is a new enrolment. */
+struct enrolment {
+	int64_t id;
+	int64_t org_id;
+	int64_t person_id;              /* fixed at create */
+	int64_t programme_id;           /* fixed at create */
+	int64_t therapist_id;           /* primary therapist, a member; 0 = none yet */
+	int64_t referral_id;            /* the referral it came from, 0 = none */
+	char status[STORE_KEY_MAX];     /* "active", "paused", "completed", "discontinued" */
+	int phase;                      /* index into the programme's phases */
+	int32_t started_on;
+	int32_t phase_since;            /* the day the current phase began */
+	int32_t last_change_on;         /* the date of the latest change */
+	int32_t paused_since;           /* DATE_NONE unless paused */
+	int32_t ended_on;               /* DATE_NONE unless completed or discontinued */
+	char reason_key[STORE_KEY_MAX]; /* discontinue reason; "" unless discontinued */
+	char reason_note[STORE_TEXT_MAX];
+	int pauses;
+	int64_t version;                /* 1 after create, +1 with every change */
+	int64_t created_at;
+	int64_t updated_at;
+};
+/* Event kinds: "start", "phase", "pause", "resume", "complete", "discontinue",
+ * "therapist" (a new primary therapist). */
+struct enrolment_event {
+	int64_t id;
+	int64_t org_id;
+	int64_t enrolment_id;
+	char kind[STORE_KEY_MAX];
+	int from_phase;                 /* -1 = none */
+	int to_phase;                   /* -1 = none */
+	int32_t on_day;
+	char reason[STORE_TEXT_MAX];
+	int64_t by_user;
+	int64_t at;                     /* 0 on write = now */
+};
+/* Creates enrolment e and its first event ev (kind "start" if empty) in one
+ * transaction. Sets e->id, version 1, times; ev->id and ev->enrolment_id.
+ * STORE_CONFLICT if the person has an open enrolment in the programme already. */
+int store_enrolment_create(struct store *s, int64_t org_id, struct enrolment *e, struct enrolment_event *ev);
+int store_enrolment_get(struct store *s, int64_t org_id, int64_t id, struct enrolment *out);
+/* Writes the new state e (therapist_id, status, phase, phase_since, last_change_on,
+ * paused_since, ended_on, reason_key, reason_note, pauses; person, programme, referral
+ * and started_on stay as created) of e->id and appends ev (ev->enrolment_id is set to
+ * e->id), atomically — if and only if the stored version is still
+ * expected_version; otherwise STORE_CONFLICT and nothing is written (somebody changed
+ * the enrolment meanwhile: reload and decide again). On success e->version and
+ * e->updated_at are the new ones, ev->id is set. */
+int store_enrolment_change(struct store *s, int64_t org_id, struct enrolment *e, int64_t expected_version,
+			   struct enrolment_event *ev);
+/* The events of an enrolment, oldest first (by day, then id). */
+int store_enrolment_events(struct store *s, int64_t org_id, int64_t enrolment_id, struct enrolment_event **out,
+			   size_t *n);
+
+enum store_enrolment_sort {
+	STORE_ENROL_BY_NAME,    /* family name, given name */
+	STORE_ENROL_BY_STARTED, /* newest first */
+	STORE_ENROL_BY_PHASE,   /* phase, then the longest in it first, then name */
+};
+struct enrolment_query {
+	int64_t programme_id;       /* 0 = any */
+	int64_t therapist_id;       /* 0 = any (the caseload: one therapist's) */
+	int64_t person_id;          /* 0 = any (a person's enrolments) */
+	char status[STORE_KEY_MAX]; /* "" = any, "open" = active or paused, or one status */
+	int phase;                  /* -1 = any */
+	int32_t recent_from;        /* attended_recent counts attended days from this day */
+	enum store_enrolment_sort sort;
+	int limit;
+	int offset;
+};
+/* A list row: the enrolment, who it is, and the attendance counts a caseload shows,
+ * computed in the database per row through an index (org, enrolment, day). */
+struct enrolment_row {
+	struct enrolment e;
+	char given_name[STORE_NAME_MAX];
+	char family_name[STORE_NAME_MAX];
+	int attended_in_phase;      /* distinct attended days from phase_since on */
+	int attended_recent;        /* distinct attended days from recent_from on (0 if DATE_NONE) */
+	int32_t last_attended;      /* DATE_NONE if never */
+};
+int store_enrolment_list(struct store *s, int64_t org_id, const struct enrolment_query *q,
+			 struct enrolment_row **out, size_t *n, int64_t *total);
+/* Open (active or paused) enrolments of a programme per phase index. */
+int store_enrolment_phase_counts(struct store *s, int64_t org_id, int64_t programme_id,
+				 int counts[STORE_PHASES_MAX]);
+
+/* ---- attendance ----
+ * A session is one dated meeting of a group, or an individual session (group_id 0).
+ * Kinds: "group", "individual", "motivation", "aftercare". A group has at most one
+ * session a day. */
+struct att_session {
+	int64_t id;
+	int64_t org_id;
+	int64_t programme_id;           /* a group session: the group's programme */
+	int64_t group_id;               /* 0 = individual */
+	char phase_key[STORE_KEY_MAX];  /* the phase it counts toward, "" = none */
+	int32_t on_day;
+	int start_min;                  /* as in struct group */
+	int end_min;
+	char kind[STORE_KEY_MAX];
+	int64_t leader_id;              /* the therapist who led it, 0 = none */
+	int64_t created_at;
+	int64_t created_by;
+};
+/* STORE_CONFLICT if the group has a session on that day already. */
+int store_att_session_create(struct store *s, int64_t org_id, struct att_session *se);
+int store_att_session_get(struct store *s, int64_t org_id, int64_t id, struct att_session *out);
+/* The session of group se->group_id on se->on_day: the stored one if there is one
+ * (*se is overwritten with it, *created = false), else se is created from the other
+ * fields (*created = true). Safe against two callers at once. */
+int store_att_session_for_group(struct store *s, int64_t org_id, struct att_session *se, bool *created);
+/* Sessions with from <= on_day <= to (DATE_NONE: open), of programme_id and group_id
+ * (0: any), by day, start time and id; at most limit. */
+int store_att_session_list(struct store *s, int64_t org_id, int64_t programme_id, int64_t group_id, int32_t from,
+			   int32_t to, int limit, struct att_session **out, size_t *n);
+
+/* One person's attendance at one session: unique per (session, enrolment). */
+struct attendance {
+	int64_t id;
+	int64_t org_id;
+	int64_t session_id;
+	int64_t enrolment_id;           /* in the session's programme */
+	bool attended;
+	int minutes;                    /* time attended, 0..1440 */
+	char note[STORE_DETAIL_MAX];
+	int64_t recorded_by;
+	int64_t recorded_at;
+	/* Filled on reads (the session's). */
+	int32_t on_day;
+	int64_t group_id;
+	char kind[STORE_KEY_MAX];
+};
+/* What store_attendance_save changed in one row, for the audit log. */
+struct attendance_change {
+	struct attendance now;          /* as stored after the save */
+	bool existed;                   /* false: the row was added */
+	bool was_attended;              /* the values before, when existed */
+	int was_minutes;
+	char was_note[STORE_DETAIL_MAX];
+};
+/* Saves a roster for session_id in ONE transaction: each row (attended, minutes, note
+ * for rows[i].enrolment_id; the other fields are ignored) is inserted or updated, and
+ * stamped (by_user, now) only if it changed. *changes (may be NULL; then nchanges too)
+ * gets the rows that were added or changed, in input order — none when the same roster
+ * is saved twice. An enrolment twice in rows, or one outside the session's programme, is
+ * STORE_INVALID and nothing is stored. */
+int store_attendance_save(struct store *s, int64_t org_id, int64_t session_id, const struct attendance *rows,
+			  size_t nrows, int64_t by_user, struct attendance_change **changes, size_t *nchanges);
+
+/* One line of a roster page: everybody expected (a member of the session's group on its
+ * day) and everybody recorded (a row for the session exists), by family, given name. */
+struct roster_line {
+	int64_t enrolment_id;
+	int64_t person_id;
+	char given_name[STORE_NAME_MAX];
+	char family_name[STORE_NAME_MAX];
+	char enrolment_status[STORE_KEY_MAX];
+	bool member;                    /* expected: in the group on the session's day */
+	bool recorded;                  /* a row exists; then a holds it */
+	struct attendance a;
+};
+int store_attendance_roster(struct store *s, int64_t org_id, int64_t session_id, struct roster_line **out,
+			    size_t *n);
+/* The distinct days in [from, to] (DATE_NONE: open) on which the enrolment attended,
+ * ascending: what attendance_day_treatment() and attendance_aftercare() take. The
+ * phase's range comes from enrolment.phase_since or its events. *out is an xmalloc'd
+ * array of *n day numbers. */
+int store_attendance_dates(struct store *s, int64_t org_id, int64_t enrolment_id, int32_t from, int32_t to,
+			   int32_t **out, size_t *n);
+/* The enrolment's attendance rows (attended or not) in [from, to], by day: the timeline. */
+int store_attendance_of_enrolment(struct store *s, int64_t org_id, int64_t enrolment_id, int32_t from, int32_t to,
+				  struct attendance **out, size_t *n);
 
 #endif

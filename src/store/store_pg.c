@@ -28,6 +28,7 @@
 
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/date.h"
 #include "core/util.h"
 
 extern char **environ;
@@ -1117,6 +1118,1390 @@ static int pg_audit_page(struct store *s, int64_t after_seq, struct audit_entry 
 	return ret;
 }
 
+/* ======================================================================================
+ * The person's path through a programme (store.h, issue 3).
+ *
+ * Rows are read through the column maps of backend.h. Multi-row writes are one
+ * transaction (READ COMMITTED); where a decision rests on a read — a group's capacity, a
+ * self-referral still "new", a roster being saved — the row it rests on is locked FOR
+ * UPDATE first, so concurrent callers queue behind it instead of both deciding on the
+ * same snapshot. Optimistic checks (expected status, expected version) are the WHERE of
+ * the UPDATE itself, which PostgreSQL re-evaluates against the latest row version.
+ * ====================================================================================== */
+
+#define DAY_OR_NULL(v) ((v) == DATE_NONE ? NULL : I64(v))
+#define PHASE_OR_NULL(v) ((v) < 0 ? NULL : I64(v))
+#define TEXT_OR_NULL(v) ((v)[0] ? (v) : NULL)
+#define NVALS(arr) ((int)(sizeof(arr) / sizeof((arr)[0])))
+
+/* Reads the columns of map m from column base on into the struct at out (not zeroed). */
+static bool pg_read_map(const PGresult *r, int row, int base, const struct store_cols *m, void *out)
+{
+	char *o = out;
+	for (int k = 0; k < m->n; k++) {
+		const struct store_col *c = &m->col[k];
+		int col = base + k;
+		bool null = PQgetisnull(r, row, col);
+		int64_t v = 0;
+		if (c->type != SCOL_TEXT && c->type != SCOL_BOOL && !null && !get_i64(r, row, col, &v))
+			return false;
+		switch (c->type) {
+		case SCOL_I64:
+			memcpy(o + c->off, &v, sizeof v);
+			break;
+		case SCOL_INT:
+		case SCOL_PHASE: {
+			int x = null && c->type == SCOL_PHASE ? -1 : (int)v;
+			memcpy(o + c->off, &x, sizeof x);
+			break;
+		}
+		case SCOL_UINT: {
+			unsigned x = (unsigned)v;
+			memcpy(o + c->off, &x, sizeof x);
+			break;
+		}
+		case SCOL_DAY: {
+			int32_t x = null ? DATE_NONE : (int32_t)v;
+			memcpy(o + c->off, &x, sizeof x);
+			break;
+		}
+		case SCOL_BOOL: {
+			/* A boolean column says t/f; a computed flag may be an integer. */
+			const char *t = PQgetvalue(r, row, col);
+			bool x = !null && (t[0] == 't' || t[0] == '1');
+			memcpy(o + c->off, &x, sizeof x);
+			break;
+		}
+		case SCOL_TEXT:
+			if (null)
+				o[c->off] = '\0';
+			else if (!get_text(r, row, col, o + c->off, c->size))
+				return false;
+			break;
+		}
+	}
+	return true;
+}
+
+/* Runs a write on c; *changes (may be NULL) gets the rows it touched, *id (may be NULL)
+ * the first column of its first row (RETURNING id) when it returned one. */
+static int pg_w(PGconn *c, const char *what, const char *sql, int n, const char *const *vals, int *changes,
+		int64_t *id)
+{
+	PGresult *r;
+	int ret = pg_exec(c, what, sql, n, vals, &r);
+	if (ret)
+		return ret;
+	if (changes) {
+		int64_t k = 0;
+		if (parse_int64(PQcmdTuples(r), 0, INT32_MAX, &k))
+			k = 0; /* "" for commands that count nothing */
+		*changes = (int)k;
+	}
+	if (id && PQntuples(r) > 0 && !get_i64(r, 0, 0, id))
+		ret = store_error(STORE_ERROR, "postgresql: %s: bad id returned", what);
+	PQclear(r);
+	return ret;
+}
+
+/* One row through map m into out (zeroed first); NOTFOUND if none. */
+static int pg_r(PGconn *c, const char *what, const char *sql, int n, const char *const *vals,
+		const struct store_cols *m, void *out, size_t elem)
+{
+	PGresult *r;
+	int ret = pg_exec(c, what, sql, n, vals, &r);
+	if (ret)
+		return ret;
+	if (PQntuples(r) == 0) {
+		ret = store_error(STORE_NOTFOUND, "%s: not found", what);
+	} else {
+		memset(out, 0, elem);
+		if (!pg_read_map(r, 0, 0, m, out))
+			ret = too_long(what);
+	}
+	PQclear(r);
+	return ret;
+}
+
+/* The first column of the first row as an integer; NOTFOUND if there is no row. */
+static int pg_i(PGconn *c, const char *what, const char *sql, int n, const char *const *vals, int64_t *out)
+{
+	PGresult *r;
+	int ret = pg_exec(c, what, sql, n, vals, &r);
+	if (ret)
+		return ret;
+	if (PQntuples(r) == 0)
+		ret = store_error(STORE_NOTFOUND, "%s: not found", what);
+	else if (!get_i64(r, 0, 0, out))
+		ret = store_error(STORE_ERROR, "postgresql: %s: unexpected answer", what);
+	PQclear(r);
+	return ret;
+}
+
+/* Every row through map m (and extra, may be NULL) into a new array of elem-sized items. */
+static int pg_rows(PGconn *c, const char *what, const char *sql, int n, const char *const *vals,
+		   const struct store_cols *m, size_t elem, void **out, size_t *nout,
+		   bool (*extra)(const PGresult *r, int row, void *item))
+{
+	PGresult *r;
+	*out = NULL;
+	*nout = 0;
+	int ret = pg_exec(c, what, sql, n, vals, &r);
+	if (ret)
+		return ret;
+	int rows = PQntuples(r);
+	char *arr = rows ? xcalloc((size_t)rows, elem) : NULL;
+	for (int i = 0; i < rows; i++) {
+		char *item = arr + (size_t)i * elem;
+		if (!pg_read_map(r, i, 0, m, item) || (extra && !extra(r, i, item))) {
+			free(arr);
+			PQclear(r);
+			return too_long(what);
+		}
+	}
+	PQclear(r);
+	*out = arr;
+	*nout = (size_t)rows;
+	return STORE_OK;
+}
+
+static int pg_read1(struct store *s, const char *what, const char *sql, int n, const char *const *vals,
+		    const struct store_cols *m, void *out, size_t elem)
+{
+	struct pg_store *pg = pg_of(s);
+	int ret;
+	PGconn *c = pg_get(pg, &ret);
+	if (!c)
+		return ret;
+	ret = pg_r(c, what, sql, n, vals, m, out, elem);
+	pg_put(pg, c);
+	return ret;
+}
+
+static int pg_list1(struct store *s, const char *what, const char *sql, int n, const char *const *vals,
+		    const struct store_cols *m, size_t elem, void **out, size_t *nout)
+{
+	struct pg_store *pg = pg_of(s);
+	int ret;
+	PGconn *c = pg_get(pg, &ret);
+	if (!c)
+		return ret;
+	ret = pg_rows(c, what, sql, n, vals, m, elem, out, nout, NULL);
+	pg_put(pg, c);
+	return ret;
+}
+
+static int pg_int1(struct store *s, const char *what, const char *sql, int n, const char *const *vals,
+		   int64_t *out)
+{
+	struct pg_store *pg = pg_of(s);
+	int ret;
+	PGconn *c = pg_get(pg, &ret);
+	if (!c)
+		return ret;
+	ret = pg_i(c, what, sql, n, vals, out);
+	pg_put(pg, c);
+	return ret;
+}
+
+/* Transactions: pg_begin answers a connection inside BEGIN (or NULL with *ret set);
+ * pg_end commits if ret is OK and hands the connection back (rolling back otherwise). */
+static PGconn *pg_begin(struct pg_store *pg, int *ret, const char *what, const char *begin)
+{
+	PGconn *c = pg_get(pg, ret);
+	if (!c)
+		return NULL;
+	*ret = pg_simple(c, what, begin);
+	return c;
+}
+
+#define PG_WRITE "BEGIN"
+#define PG_SNAPSHOT "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+
+static int pg_end(struct pg_store *pg, PGconn *c, int ret, const char *what)
+{
+	if (!c)
+		return ret;
+	if (!ret)
+		ret = pg_commit(c, what);
+	pg_put(pg, c);
+	return ret;
+}
+
+/* ---- programmes ---- */
+
+#define PG_PHASE_UPSERT                                                                            \
+	"INSERT INTO programme_phases (org_id, programme_id, idx, key, label, target_days, min_days_per_week, " \
+	"min_hours_per_day, max_hours_per_day, min_months, max_months, sessions_per_week, session_minutes) " \
+	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "                           \
+	"ON CONFLICT (org_id, programme_id, idx) DO UPDATE SET key = excluded.key, label = excluded.label, " \
+	"target_days = excluded.target_days, min_days_per_week = excluded.min_days_per_week, "        \
+	"min_hours_per_day = excluded.min_hours_per_day, max_hours_per_day = excluded.max_hours_per_day, " \
+	"min_months = excluded.min_months, max_months = excluded.max_months, "                        \
+	"sessions_per_week = excluded.sessions_per_week, session_minutes = excluded.session_minutes"
+
+static int pg_phases_write(PGconn *c, int64_t org_id, const struct programme *p)
+{
+	int ret = STORE_OK;
+	for (int i = 0; i < p->nphases && !ret; i++) {
+		const struct programme_phase *ph = &p->phases[i];
+		const char *v[] = { I64(org_id), I64(p->id), I64(i), ph->key, ph->label, I64(ph->target_days),
+				    I64(ph->min_days_per_week), I64(ph->min_hours_per_day),
+				    I64(ph->max_hours_per_day), I64(ph->min_months), I64(ph->max_months),
+				    I64(ph->sessions_per_week), I64(ph->session_minutes) };
+		ret = pg_w(c, "programme: phase", PG_PHASE_UPSERT, NVALS(v), v, NULL, NULL);
+	}
+	return ret;
+}
+
+static int pg_seed(PGconn *c, int64_t org_id, int *added)
+{
+	int ret = STORE_OK;
+	*added = 0;
+	for (size_t i = 0; i < store_default_nsources && !ret; i++) {
+		const struct referral_source *d = &store_default_sources[i];
+		const char *v[] = { I64(org_id), d->key, d->label, I64(d->position) };
+		int ch = 0;
+		ret = pg_w(c, "referral_sources_seed",
+			   "INSERT INTO referral_sources (org_id, key, label, active, sort_order) "
+			   "VALUES ($1, $2, $3, true, $4) ON CONFLICT (org_id, key) DO NOTHING",
+			   NVALS(v), v, &ch, NULL);
+		*added += ch;
+	}
+	return ret;
+}
+
+static int pg_programme_create(struct store *s, int64_t org_id, struct programme *p)
+{
+	struct pg_store *pg = pg_of(s);
+	int ret, added;
+	PGconn *c = pg_begin(pg, &ret, "programme_create: begin", PG_WRITE);
+	if (!ret) {
+		const char *v[] = { I64(org_id), p->name, p->template_key, I64(p->min_steps), BOOL(p->active),
+				    I64(p->created_at), I64(p->updated_at) };
+		ret = pg_w(c, "programme_create",
+			   "INSERT INTO programmes (org_id, name, template_key, min_steps, active, created_at, "
+			   "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+			   NVALS(v), v, NULL, &p->id);
+	}
+	if (!ret)
+		ret = pg_phases_write(c, org_id, p);
+	if (!ret)
+		ret = pg_seed(c, org_id, &added);
+	return pg_end(pg, c, ret, "programme_create: commit");
+}
+
+/* Adds phase rows (programme_id, phase columns) to the programmes. */
+static int pg_attach_phases(PGconn *c, const char *sql, int n, const char *const *vals, struct programme *ps,
+			    size_t np)
+{
+	PGresult *r;
+	int ret = pg_exec(c, "programme: phases", sql, n, vals, &r);
+	if (ret)
+		return ret;
+	for (int row = 0; row < PQntuples(r) && !ret; row++) {
+		int64_t pid;
+		if (!get_i64(r, row, 0, &pid)) {
+			ret = too_long("programme: phases");
+			break;
+		}
+		for (size_t i = 0; i < np; i++) {
+			if (ps[i].id != pid || ps[i].nphases >= STORE_PHASES_MAX)
+				continue;
+			struct programme_phase *ph = &ps[i].phases[ps[i].nphases++];
+			memset(ph, 0, sizeof *ph);
+			if (!pg_read_map(r, row, 1, &store_phase_map, ph))
+				ret = too_long("programme: phases");
+		}
+	}
+	PQclear(r);
+	return ret;
+}
+
+static int pg_programme_get(struct store *s, int64_t org_id, int64_t id, struct programme *out)
+{
+	struct pg_store *pg = pg_of(s);
+	const char *v[] = { I64(org_id), I64(id) };
+	int ret;
+	PGconn *c = pg_begin(pg, &ret, "programme_get: begin", PG_SNAPSHOT);
+	if (!ret)
+		ret = pg_r(c, "programme_get",
+			   "SELECT " STORE_PROGRAMME_COLS " FROM programmes p WHERE p.org_id = $1 AND p.id = $2",
+			   NVALS(v), v, &store_programme_map, out, sizeof *out);
+	if (!ret)
+		ret = pg_attach_phases(c,
+				       "SELECT ph.programme_id, " STORE_PHASE_COLS " FROM programme_phases ph "
+				       "WHERE ph.org_id = $1 AND ph.programme_id = $2 ORDER BY ph.idx",
+				       NVALS(v), v, out, 1);
+	return pg_end(pg, c, ret, "programme_get: commit");
+}
+
+static int pg_programme_list(struct store *s, int64_t org_id, bool include_inactive, struct programme **out,
+			     size_t *n)
+{
+	struct pg_store *pg = pg_of(s);
+	const char *v[] = { I64(org_id), BOOL(include_inactive) };
+	int ret;
+	PGconn *c = pg_begin(pg, &ret, "programme_list: begin", PG_SNAPSHOT);
+	if (!ret)
+		ret = pg_rows(c, "programme_list",
+			      "SELECT " STORE_PROGRAMME_COLS " FROM programmes p WHERE p.org_id = $1 "
+			      "AND ($2 OR p.active) ORDER BY p.name COLLATE \"C\", p.id",
+			      NVALS(v), v, &store_programme_map, sizeof **out, (void **)out, n, NULL);
+	if (!ret && *n)
+		ret = pg_attach_phases(c,
+				       "SELECT ph.programme_id, " STORE_PHASE_COLS " FROM programme_phases ph "
+				       "WHERE ph.org_id = $1 ORDER BY ph.programme_id, ph.idx",
+				       1, v, *out, *n);
+	ret = pg_end(pg, c, ret, "programme_list: commit");
+	if (ret) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return ret;
+}
+
+static int pg_programme_update(struct store *s, int64_t org_id, struct programme *p)
+{
+	struct pg_store *pg = pg_of(s);
+	int ret, changes = 0;
+	int64_t used = 0;
+	const char *vt[] = { I64(org_id), I64(p->id), I64(p->nphases) };
+	PGconn *c = pg_begin(pg, &ret, "programme_update: begin", PG_WRITE);
+	if (!ret) {
+		const char *v[] = { I64(org_id), I64(p->id), p->name, p->template_key, I64(p->min_steps),
+				    BOOL(p->active), I64(p->updated_at) };
+		ret = pg_w(c, "programme_update",
+			   "UPDATE programmes SET name = $3, template_key = $4, min_steps = $5, active = $6, "
+			   "updated_at = $7 WHERE org_id = $1 AND id = $2",
+			   NVALS(v), v, &changes, NULL);
+		if (!ret && !changes)
+			ret = store_error(STORE_NOTFOUND, "programme_update: not found");
+	}
+	if (!ret)
+		ret = pg_i(c, "programme_update: phases in use",
+			   "SELECT count(*) FROM enrolments WHERE org_id = $1 AND programme_id = $2 AND phase >= $3",
+			   NVALS(vt), vt, &used);
+	if (!ret && used)
+		ret = store_error(STORE_CONFLICT, "programme_update: enrolments are in a phase that would be removed");
+	if (!ret)
+		ret = pg_phases_write(c, org_id, p);
+	if (!ret)
+		ret = pg_w(c, "programme_update: phases",
+			   "DELETE FROM programme_phases WHERE org_id = $1 AND programme_id = $2 AND idx >= $3",
+			   NVALS(vt), vt, NULL, NULL);
+	return pg_end(pg, c, ret, "programme_update: commit");
+}
+
+static int pg_closed_date_add(struct store *s, int64_t org_id, int64_t programme_id, const struct closed_date *d)
+{
+	const char *v[] = { I64(org_id), I64(programme_id), I64(d->day), d->label };
+	return pg_write(pg_of(s), "closed_date_add",
+			"INSERT INTO programme_closed_dates (org_id, programme_id, day, label) VALUES ($1, $2, $3, $4) "
+			"ON CONFLICT (org_id, programme_id, day) DO UPDATE SET label = excluded.label",
+			NVALS(v), v, false, NULL);
+}
+
+static int pg_closed_date_remove(struct store *s, int64_t org_id, int64_t programme_id, int32_t day)
+{
+	const char *v[] = { I64(org_id), I64(programme_id), I64(day) };
+	return pg_write(pg_of(s), "closed_date_remove",
+			"DELETE FROM programme_closed_dates WHERE org_id = $1 AND programme_id = $2 AND day = $3",
+			NVALS(v), v, true, NULL);
+}
+
+static int pg_closed_date_list(struct store *s, int64_t org_id, int64_t programme_id, int32_t from, int32_t to,
+			       struct closed_date **out, size_t *n)
+{
+	const char *v[] = { I64(org_id), I64(programme_id), I64(from), I64(to) };
+	return pg_list1(s, "closed_date_list",
+			"SELECT " STORE_CLOSED_COLS " FROM programme_closed_dates WHERE org_id = $1 "
+			"AND programme_id = $2 AND day >= $3 AND day <= $4 ORDER BY day",
+			NVALS(v), v, &store_closed_map, sizeof **out, (void **)out, n);
+}
+
+/* ---- groups ---- */
+
+static int pg_group_create(struct store *s, int64_t org_id, struct group *g)
+{
+	const char *v[] = { I64(org_id), I64(g->programme_id), g->name, g->phase_key, I64(g->weekdays),
+			    I64(g->start_min), I64(g->end_min), g->place, I64(g->capacity), BOOL(g->active),
+			    I64(g->created_at), I64(g->updated_at) };
+	return pg_write(pg_of(s), "group_create",
+			"INSERT INTO programme_groups (org_id, programme_id, name, phase_key, weekdays, start_min, "
+			"end_min, place, capacity, active, created_at, updated_at) "
+			"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+			NVALS(v), v, false, &g->id);
+}
+
+static int pg_group_get(struct store *s, int64_t org_id, int64_t id, struct group *out)
+{
+	const char *v[] = { I64(org_id), I64(id) };
+	return pg_read1(s, "group_get",
+			"SELECT " STORE_GROUP_COLS " FROM programme_groups g WHERE g.org_id = $1 AND g.id = $2",
+			NVALS(v), v, &store_group_map, out, sizeof *out);
+}
+
+static int pg_group_list(struct store *s, int64_t org_id, int64_t programme_id, bool include_inactive,
+			 struct group **out, size_t *n)
+{
+	const char *v[] = { I64(org_id), I64(programme_id), BOOL(include_inactive) };
+	return pg_list1(s, "group_list",
+			"SELECT " STORE_GROUP_COLS " FROM programme_groups g WHERE g.org_id = $1 "
+			"AND ($2 = 0 OR g.programme_id = $2) AND ($3 OR g.active) ORDER BY g.name COLLATE \"C\", g.id",
+			NVALS(v), v, &store_group_map, sizeof **out, (void **)out, n);
+}
+
+static int pg_group_update(struct store *s, int64_t org_id, struct group *g)
+{
+	const char *v[] = { I64(org_id), I64(g->id), g->name, g->phase_key, I64(g->weekdays), I64(g->start_min),
+			    I64(g->end_min), g->place, I64(g->capacity), BOOL(g->active), I64(g->updated_at) };
+	return pg_write(pg_of(s), "group_update",
+			"UPDATE programme_groups SET name = $3, phase_key = $4, weekdays = $5, start_min = $6, "
+			"end_min = $7, place = $8, capacity = $9, active = $10, updated_at = $11 "
+			"WHERE org_id = $1 AND id = $2",
+			NVALS(v), v, true, NULL);
+}
+
+#define PG_MEMBER_IS_OPEN                                                                          \
+	"SELECT count(*) FROM group_members WHERE org_id = $1 AND group_id = $2 AND enrolment_id = $3 " \
+	"AND to_day IS NULL"
+
+/* Inside a write transaction: the capacity check and the insert of an open membership,
+ * which also takes the enrolment off the group's waiting list. The group row is locked
+ * first, so two transactions cannot both count the last place as free. */
+static int pg_member_insert(PGconn *c, int64_t org_id, struct group_member *m)
+{
+	const char *vg[] = { I64(org_id), I64(m->group_id), I64(m->enrolment_id) };
+	int64_t capacity, open, dup;
+	int ret;
+	if ((ret = pg_i(c, "group_member_add: group",
+			"SELECT capacity FROM programme_groups WHERE org_id = $1 AND id = $2 FOR UPDATE", 2, vg,
+			&capacity)) ||
+	    (ret = pg_i(c, "group_member_add: member", PG_MEMBER_IS_OPEN, 3, vg, &dup)) ||
+	    (ret = pg_i(c, "group_member_add: count",
+			"SELECT count(*) FROM group_members WHERE org_id = $1 AND group_id = $2 AND to_day IS NULL", 2,
+			vg, &open)))
+		return ret;
+	if (dup)
+		return store_error(STORE_CONFLICT, "group_member_add: already a member");
+	if (capacity > 0 && open >= capacity)
+		return store_error(STORE_FULL, "group_member_add: the group is full");
+	const char *v[] = { I64(org_id), I64(m->group_id), I64(m->enrolment_id), I64(m->from_day),
+			    I64(m->created_at), ID_OR_NULL(m->created_by) };
+	if ((ret = pg_w(c, "group_member_add",
+			"INSERT INTO group_members (org_id, programme_id, group_id, enrolment_id, from_day, to_day, "
+			"created_at, created_by) SELECT $1, programme_id, id, $3, $4, NULL, $5, $6 "
+			"FROM programme_groups WHERE org_id = $1 AND id = $2 RETURNING id",
+			NVALS(v), v, NULL, &m->id)))
+		return ret;
+	m->org_id = org_id;
+	m->to_day = DATE_NONE;
+	return pg_w(c, "group_member_add: waiting list",
+		    "DELETE FROM group_waiting WHERE org_id = $1 AND group_id = $2 AND enrolment_id = $3", 3, vg, NULL,
+		    NULL);
+}
+
+static int pg_group_member_add(struct store *s, int64_t org_id, struct group_member *m)
+{
+	struct pg_store *pg = pg_of(s);
+	int ret;
+	PGconn *c = pg_begin(pg, &ret, "group_member_add: begin", PG_WRITE);
+	if (!ret)
+		ret = pg_member_insert(c, org_id, m);
+	return pg_end(pg, c, ret, "group_member_add: commit");
+}
+
+static int pg_group_member_end(struct store *s, int64_t org_id, int64_t member_id, int32_t to_day)
+{
+	struct pg_store *pg = pg_of(s);
+	const char *v[] = { I64(org_id), I64(member_id), I64(to_day) };
+	int ret, changes = 0;
+	int64_t open;
+	PGconn *c = pg_begin(pg, &ret, "group_member_end: begin", PG_WRITE);
+	if (!ret)
+		ret = pg_w(c, "group_member_end",
+			   "UPDATE group_members SET to_day = $3 WHERE org_id = $1 AND id = $2 AND to_day IS NULL "
+			   "AND from_day <= $3",
+			   NVALS(v), v, &changes, NULL);
+	if (!ret && !changes) {
+		ret = pg_i(c, "group_member_end",
+			   "SELECT (to_day IS NULL)::int FROM group_members WHERE org_id = $1 AND id = $2", 2, v, &open);
+		if (!ret)
+			ret = open ? store_error(STORE_INVALID, "group_member_end: the last day is before the first")
+				   : store_error(STORE_CONFLICT, "group_member_end: the membership has ended already");
+	}
+	return pg_end(pg, c, ret, "group_member_end: commit");
+}
+
+static int pg_group_member_list(struct store *s, int64_t org_id, int64_t group_id, int32_t day,
+				struct group_member **out, size_t *n)
+{
+	const char *v[] = { I64(org_id), I64(group_id), I64(day) };
+	if (day == DATE_NONE)
+		return pg_list1(s, "group_member_list",
+				"SELECT " STORE_MEMBER_COLS STORE_MEMBER_FROM
+				" WHERE m.org_id = $1 AND m.group_id = $2 ORDER BY m.from_day, m.id",
+				2, v, &store_member_map, sizeof **out, (void **)out, n);
+	return pg_list1(s, "group_member_list",
+			"SELECT " STORE_MEMBER_COLS STORE_MEMBER_FROM
+			" WHERE m.org_id = $1 AND m.group_id = $2 AND m.from_day <= $3 "
+			"AND (m.to_day IS NULL OR m.to_day >= $3) ORDER BY p.family_key, p.given_key, m.id",
+			3, v, &store_member_map, sizeof **out, (void **)out, n);
+}
+
+static int pg_group_member_count(struct store *s, int64_t org_id, int64_t group_id, int *n)
+{
+	const char *v[] = { I64(org_id), I64(group_id) };
+	int64_t count = 0;
+	int ret = pg_int1(s, "group_member_count",
+			  "SELECT (SELECT count(*) FROM group_members m WHERE m.org_id = g.org_id "
+			  "AND m.group_id = g.id AND m.to_day IS NULL) FROM programme_groups g "
+			  "WHERE g.org_id = $1 AND g.id = $2",
+			  NVALS(v), v, &count);
+	*n = (int)count;
+	return ret;
+}
+
+static int pg_waiting_add(struct store *s, int64_t org_id, struct group_waiting *w)
+{
+	struct pg_store *pg = pg_of(s);
+	const char *vg[] = { I64(org_id), I64(w->group_id), I64(w->enrolment_id) };
+	int ret, changes = 0;
+	int64_t dup;
+	PGconn *c = pg_begin(pg, &ret, "waiting_add: begin", PG_WRITE);
+	if (!ret)
+		ret = pg_i(c, "waiting_add: member", PG_MEMBER_IS_OPEN, NVALS(vg), vg, &dup);
+	if (!ret && dup)
+		ret = store_error(STORE_CONFLICT, "waiting_add: already a member");
+	if (!ret) {
+		const char *v[] = { I64(org_id), I64(w->group_id), I64(w->enrolment_id), w->note, I64(w->created_at),
+				    ID_OR_NULL(w->created_by) };
+		ret = pg_w(c, "waiting_add",
+			   "INSERT INTO group_waiting (org_id, programme_id, group_id, enrolment_id, note, created_at, "
+			   "created_by) SELECT $1, programme_id, id, $3, $4, $5, $6 FROM programme_groups "
+			   "WHERE org_id = $1 AND id = $2 RETURNING id",
+			   NVALS(v), v, &changes, &w->id);
+		if (!ret && !changes)
+			ret = store_error(STORE_NOTFOUND, "waiting_add: no such group");
+	}
+	return pg_end(pg, c, ret, "waiting_add: commit");
+}
+
+static int pg_waiting_list(struct store *s, int64_t org_id, int64_t group_id, struct group_waiting **out, size_t *n)
+{
+	const char *v[] = { I64(org_id), I64(group_id) };
+	return pg_list1(s, "waiting_list",
+			"SELECT " STORE_WAITING_COLS STORE_WAITING_FROM
+			" WHERE w.org_id = $1 AND w.group_id = $2 ORDER BY w.created_at, w.id",
+			NVALS(v), v, &store_waiting_map, sizeof **out, (void **)out, n);
+}
+
+static int pg_waiting_remove(struct store *s, int64_t org_id, int64_t waiting_id)
+{
+	const char *v[] = { I64(org_id), I64(waiting_id) };
+	return pg_write(pg_of(s), "waiting_remove", "DELETE FROM group_waiting WHERE org_id = $1 AND id = $2",
+			NVALS(v), v, true, NULL);
+}
+
+static int pg_waiting_promote(struct store *s, int64_t org_id, int64_t group_id, int64_t waiting_id,
+			      struct group_member *m)
+{
+	struct pg_store *pg = pg_of(s);
+	const char *v[] = { I64(org_id), I64(group_id), I64(waiting_id) };
+	int ret;
+	PGconn *c = pg_begin(pg, &ret, "waiting_promote: begin", PG_WRITE);
+	if (!ret)
+		ret = waiting_id ? pg_i(c, "waiting_promote",
+					"SELECT enrolment_id FROM group_waiting WHERE org_id = $1 AND group_id = $2 "
+					"AND id = $3",
+					3, v, &m->enrolment_id)
+				 : pg_i(c, "waiting_promote",
+					"SELECT enrolment_id FROM group_waiting WHERE org_id = $1 AND group_id = $2 "
+					"ORDER BY created_at, id LIMIT 1",
+					2, v, &m->enrolment_id);
+	if (!ret)
+		ret = pg_member_insert(c, org_id, m);
+	return pg_end(pg, c, ret, "waiting_promote: commit");
+}
+
+/* ---- referral sources ---- */
+
+static int pg_refsource_seed(struct store *s, int64_t org_id, int *added)
+{
+	struct pg_store *pg = pg_of(s);
+	int ret;
+	PGconn *c = pg_begin(pg, &ret, "referral_sources_seed: begin", PG_WRITE);
+	if (!ret)
+		ret = pg_seed(c, org_id, added);
+	return pg_end(pg, c, ret, "referral_sources_seed: commit");
+}
+
+static int pg_refsource_add(struct store *s, int64_t org_id, struct referral_source *src)
+{
+	const char *v[] = { I64(org_id), src->key, src->label, BOOL(src->active), I64(src->position) };
+	return pg_write(pg_of(s), "referral_source_add",
+			"INSERT INTO referral_sources (org_id, key, label, active, sort_order) "
+			"VALUES ($1, $2, $3, $4, $5) RETURNING id",
+			NVALS(v), v, false, &src->id);
+}
+
+static int pg_refsource_update(struct store *s, int64_t org_id, const struct referral_source *src)
+{
+	const char *v[] = { I64(org_id), src->key, src->label, BOOL(src->active), I64(src->position) };
+	return pg_write(pg_of(s), "referral_source_update",
+			"UPDATE referral_sources SET label = $3, active = $4, sort_order = $5 "
+			"WHERE org_id = $1 AND key = $2",
+			NVALS(v), v, true, NULL);
+}
+
+static int pg_refsource_list(struct store *s, int64_t org_id, bool include_inactive, struct referral_source **out,
+			     size_t *n)
+{
+	const char *v[] = { I64(org_id), BOOL(include_inactive) };
+	return pg_list1(s, "referral_source_list",
+			"SELECT " STORE_REFSOURCE_COLS " FROM referral_sources WHERE org_id = $1 AND ($2 OR active) "
+			"ORDER BY sort_order, label COLLATE \"C\", id",
+			NVALS(v), v, &store_refsource_map, sizeof **out, (void **)out, n);
+}
+
+/* ---- persons ---- */
+
+/* The person's values $2..$17 in the column order of both statements below. */
+#define PG_PERSON_VALS(p, k)                                                                       \
+	(p)->given_name, (p)->family_name, (k)->given, (k)->family, DAY_OR_NULL((p)->birth_date),     \
+		TEXT_OR_NULL((p)->national_id), (p)->national_id_kind, (p)->phone, (p)->email,        \
+		(p)->address, (p)->kin_name, (p)->kin_relation, (p)->kin_phone, I64((p)->substances), \
+		BOOL((p)->dual_diagnosis), (p)->notes
+
+static int pg_person_create(struct store *s, int64_t org_id, struct person *p, const struct store_person_keys *k)
+{
+	const char *v[] = { I64(org_id), PG_PERSON_VALS(p, k), I64(p->created_at), ID_OR_NULL(p->created_by),
+			    I64(p->updated_at), ID_OR_NULL(p->updated_by) };
+	return pg_write(pg_of(s), "person_create",
+			"INSERT INTO persons (org_id, given_name, family_name, given_key, family_key, birth_date, "
+			"national_id, national_id_kind, phone, email, address, kin_name, kin_relation, kin_phone, "
+			"substances, dual_diagnosis, notes, created_at, created_by, updated_at, updated_by) "
+			"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, "
+			"$20, $21) RETURNING id",
+			NVALS(v), v, false, &p->id);
+}
+
+static int pg_person_get(struct store *s, int64_t org_id, int64_t id, struct person *out)
+{
+	const char *v[] = { I64(org_id), I64(id) };
+	return pg_read1(s, "person_get", "SELECT " STORE_PERSON_COLS " FROM persons p WHERE p.org_id = $1 AND p.id = $2",
+			NVALS(v), v, &store_person_map, out, sizeof *out);
+}
+
+static int pg_person_update(struct store *s, int64_t org_id, struct person *p, const struct store_person_keys *k)
+{
+	const char *v[] = { I64(org_id), PG_PERSON_VALS(p, k), I64(p->updated_at), ID_OR_NULL(p->updated_by),
+			    I64(p->id) };
+	return pg_write(pg_of(s), "person_update",
+			"UPDATE persons SET given_name = $2, family_name = $3, given_key = $4, family_key = $5, "
+			"birth_date = $6, national_id = $7, national_id_kind = $8, phone = $9, email = $10, "
+			"address = $11, kin_name = $12, kin_relation = $13, kin_phone = $14, substances = $15, "
+			"dual_diagnosis = $16, notes = $17, updated_at = $18, updated_by = $19 "
+			"WHERE org_id = $1 AND id = $20",
+			NVALS(v), v, true, NULL);
+}
+
+/* A count and a page of dynamically filtered SQL in one snapshot. */
+static int pg_count_and_page(struct pg_store *pg, const char *what, const char *count_sql, int ncount,
+			     const char *page_sql, int npage, const char *const *vals, const struct store_cols *m,
+			     size_t elem, void **out, size_t *n, int64_t *total,
+			     bool (*extra)(const PGresult *r, int row, void *item))
+{
+	int ret;
+	PGconn *c = pg_begin(pg, &ret, what, PG_SNAPSHOT);
+	if (!ret)
+		ret = pg_i(c, what, count_sql, ncount, vals, total);
+	if (!ret)
+		ret = pg_rows(c, what, page_sql, npage, vals, m, elem, out, n, extra);
+	ret = pg_end(pg, c, ret, what);
+	if (ret) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return ret;
+}
+
+static int pg_person_list(struct store *s, int64_t org_id, const struct store_person_query *q, struct person **out,
+			  size_t *n, int64_t *total)
+{
+	struct buf where = BUF_INIT, count = BUF_INIT, page = BUF_INIT;
+	const char *v[4];
+	struct num nums[3];
+	int nv = 0;
+	v[nv++] = num(&nums[0], org_id);
+	buf_adds(&where, " FROM persons p WHERE p.org_id = $1");
+	if (q->like[0]) {
+		v[nv++] = q->like;
+		buf_adds(&where, " AND (p.given_key || ' ' || p.family_key) LIKE $2 ESCAPE '\\'");
+	}
+	buf_addf(&count, "SELECT count(*)%s", where.data);
+	buf_addf(&page, "SELECT " STORE_PERSON_COLS "%s ORDER BY %s LIMIT $%d OFFSET $%d", where.data,
+		 q->q->sort == STORE_PERSON_BY_CREATED ? "p.created_at DESC, p.id DESC"
+						       : "p.family_key, p.given_key, p.id",
+		 nv + 1, nv + 2);
+	int ncount = nv;
+	v[nv++] = num(&nums[1], q->limit);
+	v[nv++] = num(&nums[2], q->offset);
+	int ret = pg_count_and_page(pg_of(s), "person_list", count.data, ncount, page.data, nv, v, &store_person_map,
+				    sizeof **out, (void **)out, n, total, NULL);
+	buf_release(&where);
+	buf_release(&count);
+	buf_release(&page);
+	return ret;
+}
+
+static int pg_person_count(struct store *s, int64_t org_id, int64_t *n)
+{
+	const char *v[] = { I64(org_id) };
+	return pg_int1(s, "person_count", "SELECT count(*) FROM persons WHERE org_id = $1", NVALS(v), v, n);
+}
+
+static int pg_person_duplicates(struct store *s, int64_t org_id, const struct person *p,
+				const struct store_person_keys *k, struct person **out, size_t *n)
+{
+	const char *v[] = { I64(org_id), I64(p->id), TEXT_OR_NULL(p->national_id), k->family, k->given,
+			    DAY_OR_NULL(p->birth_date) };
+	return pg_list1(s, "person_find_duplicates",
+			"SELECT " STORE_PERSON_COLS " FROM persons p WHERE p.org_id = $1 AND p.id <> $2 "
+			"AND p.national_id = $3 "
+			"UNION SELECT " STORE_PERSON_COLS " FROM persons p WHERE p.org_id = $1 AND p.id <> $2 "
+			"AND p.family_key = $4 AND p.given_key = $5 AND p.birth_date = $6 ORDER BY 1",
+			NVALS(v), v, &store_person_map, sizeof **out, (void **)out, n);
+}
+
+/* ---- referrals ---- */
+
+#define PG_HISTORY_INSERT                                                                          \
+	"INSERT INTO referral_history (org_id, referral_id, from_status, to_status, on_day, at, by_user, note) " \
+	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+
+static int pg_referral_insert(PGconn *c, int64_t org_id, struct referral *r)
+{
+	const char *v[] = { I64(org_id), ID_OR_NULL(r->person_id), ID_OR_NULL(r->programme_id), r->source_key,
+			    r->referrer_name, r->referrer_org, I64(r->received_on), r->reason, r->status,
+			    I64(r->status_on), I64(r->created_at), ID_OR_NULL(r->created_by), I64(r->updated_at) };
+	int ret = pg_w(c, "referral_create",
+		       "INSERT INTO referrals (org_id, person_id, programme_id, source_key, referrer_name, referrer_org, "
+		       "received_on, reason, status, status_on, created_at, created_by, updated_at) "
+		       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+		       NVALS(v), v, NULL, &r->id);
+	if (ret)
+		return ret;
+	const char *h[] = { I64(org_id), I64(r->id), "", r->status, I64(r->status_on), I64(r->created_at),
+			    ID_OR_NULL(r->created_by), "" };
+	return pg_w(c, "referral_create: history", PG_HISTORY_INSERT, NVALS(h), h, NULL, NULL);
+}
+
+static int pg_referral_create(struct store *s, int64_t org_id, struct referral *r)
+{
+	struct pg_store *pg = pg_of(s);
+	int ret;
+	PGconn *c = pg_begin(pg, &ret, "referral_create: begin", PG_WRITE);
+	if (!ret)
+		ret = pg_referral_insert(c, org_id, r);
+	return pg_end(pg, c, ret, "referral_create: commit");
+}
+
+static int pg_referral_get(struct store *s, int64_t org_id, int64_t id, struct referral *out)
+{
+	const char *v[] = { I64(org_id), I64(id) };
+	return pg_read1(s, "referral_get",
+			"SELECT " STORE_REFERRAL_COLS STORE_REFERRAL_FROM " WHERE r.org_id = $1 AND r.id = $2",
+			NVALS(v), v, &store_referral_map, out, sizeof *out);
+}
+
+static int pg_referral_list(struct store *s, int64_t org_id, const struct referral_query *q, struct referral **out,
+			    size_t *n, int64_t *total)
+{
+	struct buf where = BUF_INIT, count = BUF_INIT, page = BUF_INIT;
+	const char *v[6];
+	struct num nums[5];
+	int nv = 0;
+	v[nv++] = num(&nums[0], org_id);
+	buf_adds(&where, STORE_REFERRAL_FROM " WHERE r.org_id = $1");
+	if (!strcmp(q->status, "open")) {
+		buf_adds(&where, " AND r.status IN ('received', 'assessed', 'offered_conversation', 'waiting_list')");
+	} else if (q->status[0]) {
+		v[nv++] = q->status;
+		buf_addf(&where, " AND r.status = $%d", nv);
+	}
+	if (q->programme_id) {
+		v[nv++] = num(&nums[1], q->programme_id);
+		buf_addf(&where, " AND r.programme_id = $%d", nv);
+	}
+	if (q->person_id) {
+		v[nv++] = num(&nums[2], q->person_id);
+		buf_addf(&where, " AND r.person_id = $%d", nv);
+	}
+	buf_addf(&count, "SELECT count(*)%s", where.data);
+	buf_addf(&page, "SELECT " STORE_REFERRAL_COLS "%s ORDER BY r.received_on, r.id LIMIT $%d OFFSET $%d",
+		 where.data, nv + 1, nv + 2);
+	int ncount = nv;
+	v[nv++] = num(&nums[3], q->limit);
+	v[nv++] = num(&nums[4], q->offset);
+	int ret = pg_count_and_page(pg_of(s), "referral_list", count.data, ncount, page.data, nv, v,
+				    &store_referral_map, sizeof **out, (void **)out, n, total, NULL);
+	buf_release(&where);
+	buf_release(&count);
+	buf_release(&page);
+	return ret;
+}
+
+static int pg_referral_set_status(struct store *s, int64_t org_id, int64_t id, const struct referral_event *ev)
+{
+	struct pg_store *pg = pg_of(s);
+	const char *v[] = { I64(org_id), I64(id), ev->from_status, ev->to_status, I64(ev->on_day), I64(ev->at) };
+	int ret, changes = 0;
+	int64_t exists;
+	PGconn *c = pg_begin(pg, &ret, "referral_set_status: begin", PG_WRITE);
+	if (!ret)
+		ret = pg_w(c, "referral_set_status",
+			   "UPDATE referrals SET status = $4, status_on = $5, updated_at = $6 "
+			   "WHERE org_id = $1 AND id = $2 AND status = $3",
+			   NVALS(v), v, &changes, NULL);
+	if (!ret && !changes) {
+		ret = pg_i(c, "referral_set_status", "SELECT count(*) FROM referrals WHERE org_id = $1 AND id = $2", 2,
+			   v, &exists);
+		if (!ret)
+			ret = exists ? store_error(STORE_CONFLICT, "referral_set_status: the status has changed meanwhile")
+				     : store_error(STORE_NOTFOUND, "referral_set_status: not found");
+	}
+	if (!ret) {
+		const char *h[] = { I64(org_id), I64(id), ev->from_status, ev->to_status, I64(ev->on_day), I64(ev->at),
+				    ID_OR_NULL(ev->by_user), ev->note };
+		ret = pg_w(c, "referral_set_status: history", PG_HISTORY_INSERT, NVALS(h), h, NULL, NULL);
+	}
+	return pg_end(pg, c, ret, "referral_set_status: commit");
+}
+
+static int pg_referral_link_person(struct store *s, int64_t org_id, int64_t id, int64_t person_id)
+{
+	const char *v[] = { I64(org_id), I64(id), ID_OR_NULL(person_id), I64(now_seconds()) };
+	return pg_write(pg_of(s), "referral_link_person",
+			"UPDATE referrals SET person_id = $3, updated_at = $4 WHERE org_id = $1 AND id = $2", NVALS(v),
+			v, true, NULL);
+}
+
+static int pg_referral_history(struct store *s, int64_t org_id, int64_t referral_id, struct referral_event **out,
+			       size_t *n)
+{
+	const char *v[] = { I64(org_id), I64(referral_id) };
+	return pg_list1(s, "referral_history",
+			"SELECT " STORE_REFEVENT_COLS " FROM referral_history WHERE org_id = $1 AND referral_id = $2 "
+			"ORDER BY id",
+			NVALS(v), v, &store_refevent_map, sizeof **out, (void **)out, n);
+}
+
+/* ---- self-referrals ---- */
+
+static int pg_selfref_create(struct store *s, int64_t org_id, struct self_referral *sr)
+{
+	const char *v[] = { I64(org_id), sr->name, sr->phone, sr->email, sr->message, I64(sr->consent_at),
+			    sr->addr_hash, I64(sr->created_at) };
+	return pg_write(pg_of(s), "self_referral_create",
+			"INSERT INTO self_referrals (org_id, name, phone, email, message, consent_at, addr_hash, "
+			"status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $8) RETURNING id",
+			NVALS(v), v, false, &sr->id);
+}
+
+static int pg_selfref_get(struct store *s, int64_t org_id, int64_t id, struct self_referral *out)
+{
+	const char *v[] = { I64(org_id), I64(id) };
+	return pg_read1(s, "self_referral_get",
+			"SELECT " STORE_SELFREF_COLS " FROM self_referrals WHERE org_id = $1 AND id = $2", NVALS(v), v,
+			&store_selfref_map, out, sizeof *out);
+}
+
+static int pg_selfref_list(struct store *s, int64_t org_id, const char *status, int limit, int offset,
+			   struct self_referral **out, size_t *n, int64_t *total)
+{
+	const char *v[] = { I64(org_id), status, I64(limit), I64(offset) };
+	return pg_count_and_page(pg_of(s), "self_referral_list",
+				 "SELECT count(*) FROM self_referrals WHERE org_id = $1 AND ($2 = '' OR status = $2)",
+				 2,
+				 "SELECT " STORE_SELFREF_COLS " FROM self_referrals WHERE org_id = $1 "
+				 "AND ($2 = '' OR status = $2) ORDER BY created_at, id LIMIT $3 OFFSET $4",
+				 4, v, &store_selfref_map, sizeof **out, (void **)out, n, total, NULL);
+}
+
+static int pg_selfref_take(struct store *s, int64_t org_id, int64_t id, struct referral *r)
+{
+	struct pg_store *pg = pg_of(s);
+	const char *v[] = { I64(org_id), I64(id) };
+	int ret;
+	int64_t is_new = 0;
+	PGconn *c = pg_begin(pg, &ret, "self_referral_take: begin", PG_WRITE);
+	if (!ret)
+		ret = pg_i(c, "self_referral_take",
+			   "SELECT (status = 'new')::int FROM self_referrals WHERE org_id = $1 AND id = $2 FOR UPDATE",
+			   NVALS(v), v, &is_new);
+	if (!ret && !is_new)
+		ret = store_error(STORE_CONFLICT, "self_referral_take: it has been handled already");
+	if (!ret)
+		ret = pg_referral_insert(c, org_id, r);
+	if (!ret) {
+		const char *u[] = { I64(org_id), I64(id), I64(r->id), I64(r->created_at), ID_OR_NULL(r->created_by) };
+		ret = pg_w(c, "self_referral_take",
+			   "UPDATE self_referrals SET status = 'taken', referral_id = $3, handled_at = $4, "
+			   "handled_by = $5 WHERE org_id = $1 AND id = $2 AND status = 'new'",
+			   NVALS(u), u, NULL, NULL);
+	}
+	return pg_end(pg, c, ret, "self_referral_take: commit");
+}
+
+static int pg_selfref_discard(struct store *s, int64_t org_id, int64_t id, int64_t by_user, int64_t at)
+{
+	struct pg_store *pg = pg_of(s);
+	const char *v[] = { I64(org_id), I64(id), I64(at), ID_OR_NULL(by_user) };
+	int ret, changes = 0;
+	int64_t is_new;
+	PGconn *c = pg_begin(pg, &ret, "self_referral_discard: begin", PG_WRITE);
+	if (!ret)
+		ret = pg_w(c, "self_referral_discard",
+			   "UPDATE self_referrals SET status = 'discarded', handled_at = $3, handled_by = $4 "
+			   "WHERE org_id = $1 AND id = $2 AND status = 'new'",
+			   NVALS(v), v, &changes, NULL);
+	if (!ret && !changes) {
+		ret = pg_i(c, "self_referral_discard",
+			   "SELECT (status = 'new')::int FROM self_referrals WHERE org_id = $1 AND id = $2", 2, v,
+			   &is_new);
+		if (!ret)
+			ret = store_error(is_new ? STORE_ERROR : STORE_CONFLICT,
+					  "self_referral_discard: it has been handled already");
+	}
+	return pg_end(pg, c, ret, "self_referral_discard: commit");
+}
+
+static int pg_selfref_count_recent(struct store *s, int64_t org_id, const char *addr_hash, int64_t since,
+				   int64_t *n)
+{
+	const char *v[] = { addr_hash, I64(since), I64(org_id) };
+	if (org_id)
+		return pg_int1(s, "self_referral_count_recent",
+			       "SELECT count(*) FROM self_referrals WHERE addr_hash = $1 AND created_at >= $2 "
+			       "AND org_id = $3",
+			       3, v, n);
+	return pg_int1(s, "self_referral_count_recent",
+		       "SELECT count(*) FROM self_referrals WHERE addr_hash = $1 AND created_at >= $2", 2, v, n);
+}
+
+/* ---- enrolments ---- */
+
+static int pg_event_insert(PGconn *c, int64_t org_id, struct enrolment_event *ev)
+{
+	const char *v[] = { I64(org_id), I64(ev->enrolment_id), ev->kind, PHASE_OR_NULL(ev->from_phase),
+			    PHASE_OR_NULL(ev->to_phase), I64(ev->on_day), ev->reason, ID_OR_NULL(ev->by_user),
+			    I64(ev->at) };
+	return pg_w(c, "enrolment event",
+		    "INSERT INTO enrolment_events (org_id, enrolment_id, kind, from_phase, to_phase, on_day, reason, "
+		    "by_user, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+		    NVALS(v), v, NULL, &ev->id);
+}
+
+static int pg_enrolment_create(struct store *s, int64_t org_id, struct enrolment *e, struct enrolment_event *ev)
+{
+	struct pg_store *pg = pg_of(s);
+	int ret;
+	PGconn *c = pg_begin(pg, &ret, "enrolment_create: begin", PG_WRITE);
+	if (!ret) {
+		const char *v[] = { I64(org_id), I64(e->person_id), I64(e->programme_id), ID_OR_NULL(e->therapist_id),
+				    ID_OR_NULL(e->referral_id), e->status, I64(e->phase), I64(e->started_on),
+				    I64(e->phase_since), I64(e->last_change_on), DAY_OR_NULL(e->paused_since),
+				    DAY_OR_NULL(e->ended_on), e->reason_key, e->reason_note, I64(e->pauses),
+				    I64(e->created_at), I64(e->updated_at) };
+		ret = pg_w(c, "enrolment_create",
+			   "INSERT INTO enrolments (org_id, person_id, programme_id, therapist_id, referral_id, status, "
+			   "phase, started_on, phase_since, last_change_on, paused_since, ended_on, reason_key, "
+			   "reason_note, pauses, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+			   "$8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17) RETURNING id",
+			   NVALS(v), v, NULL, &e->id);
+	}
+	if (!ret) {
+		ev->enrolment_id = e->id;
+		ret = pg_event_insert(c, org_id, ev);
+	}
+	return pg_end(pg, c, ret, "enrolment_create: commit");
+}
+
+static int pg_enrolment_get(struct store *s, int64_t org_id, int64_t id, struct enrolment *out)
+{
+	const char *v[] = { I64(org_id), I64(id) };
+	return pg_read1(s, "enrolment_get",
+			"SELECT " STORE_ENROLMENT_COLS " FROM enrolments e WHERE e.org_id = $1 AND e.id = $2", NVALS(v),
+			v, &store_enrolment_map, out, sizeof *out);
+}
+
+static int pg_enrolment_change(struct store *s, int64_t org_id, struct enrolment *e, int64_t expected_version,
+			       struct enrolment_event *ev)
+{
+	struct pg_store *pg = pg_of(s);
+	const char *v[] = { I64(org_id), I64(e->id), I64(expected_version), ID_OR_NULL(e->therapist_id), e->status,
+			    I64(e->phase), I64(e->phase_since), I64(e->last_change_on), DAY_OR_NULL(e->paused_since),
+			    DAY_OR_NULL(e->ended_on), e->reason_key, e->reason_note, I64(e->pauses),
+			    I64(e->updated_at) };
+	int ret, changes = 0;
+	int64_t exists;
+	PGconn *c = pg_begin(pg, &ret, "enrolment_change: begin", PG_WRITE);
+	if (!ret)
+		ret = pg_w(c, "enrolment_change",
+			   "UPDATE enrolments SET therapist_id = $4, status = $5, phase = $6, phase_since = $7, "
+			   "last_change_on = $8, paused_since = $9, ended_on = $10, reason_key = $11, "
+			   "reason_note = $12, pauses = $13, version = version + 1, updated_at = $14 "
+			   "WHERE org_id = $1 AND id = $2 AND version = $3",
+			   NVALS(v), v, &changes, NULL);
+	if (!ret && !changes) {
+		ret = pg_i(c, "enrolment_change", "SELECT count(*) FROM enrolments WHERE org_id = $1 AND id = $2", 2, v,
+			   &exists);
+		if (!ret)
+			ret = exists ? store_error(STORE_CONFLICT, "enrolment_change: changed meanwhile (version)")
+				     : store_error(STORE_NOTFOUND, "enrolment_change: not found");
+	}
+	if (!ret)
+		ret = pg_event_insert(c, org_id, ev);
+	ret = pg_end(pg, c, ret, "enrolment_change: commit");
+	if (!ret)
+		e->version = expected_version + 1;
+	return ret;
+}
+
+static int pg_enrolment_events(struct store *s, int64_t org_id, int64_t enrolment_id, struct enrolment_event **out,
+			       size_t *n)
+{
+	const char *v[] = { I64(org_id), I64(enrolment_id) };
+	return pg_list1(s, "enrolment_events",
+			"SELECT " STORE_EVENT_COLS " FROM enrolment_events WHERE org_id = $1 AND enrolment_id = $2 "
+			"ORDER BY on_day, id",
+			NVALS(v), v, &store_event_map, sizeof **out, (void **)out, n);
+}
+
+static bool pg_enrolment_row_rest(const PGresult *r, int row, void *item)
+{
+	return pg_read_map(r, row, store_enrolment_map.n, &store_enrolment_row_map, item);
+}
+
+static int pg_enrolment_list(struct store *s, int64_t org_id, const struct enrolment_query *q,
+			     struct enrolment_row **out, size_t *n, int64_t *total)
+{
+	struct buf where = BUF_INIT, count = BUF_INIT, page = BUF_INIT;
+	const char *v[10];
+	struct num nums[8];
+	int nv = 0;
+	v[nv++] = num(&nums[0], org_id);
+	buf_adds(&where, " FROM enrolments e JOIN persons p ON p.org_id = e.org_id AND p.id = e.person_id "
+			 "WHERE e.org_id = $1");
+	if (q->programme_id) {
+		v[nv++] = num(&nums[1], q->programme_id);
+		buf_addf(&where, " AND e.programme_id = $%d", nv);
+	}
+	if (q->therapist_id) {
+		v[nv++] = num(&nums[2], q->therapist_id);
+		buf_addf(&where, " AND e.therapist_id = $%d", nv);
+	}
+	if (q->person_id) {
+		v[nv++] = num(&nums[3], q->person_id);
+		buf_addf(&where, " AND e.person_id = $%d", nv);
+	}
+	if (!strcmp(q->status, "open")) {
+		buf_adds(&where, " AND e.status IN ('active', 'paused')");
+	} else if (q->status[0]) {
+		v[nv++] = q->status;
+		buf_addf(&where, " AND e.status = $%d", nv);
+	}
+	if (q->phase >= 0) {
+		v[nv++] = num(&nums[4], q->phase);
+		buf_addf(&where, " AND e.phase = $%d", nv);
+	}
+	buf_addf(&count, "SELECT count(*)%s", where.data);
+	int ncount = nv;
+	/* The counts are per row, through attendance_enrolment_day: their cost follows the
+	 * person's attendance, not the table. */
+	buf_addf(&page,
+		 "SELECT " STORE_ENROLMENT_COLS ", p.given_name, p.family_name, "
+		 "(SELECT count(DISTINCT a.on_day) FROM attendance a WHERE a.org_id = e.org_id "
+		 "AND a.enrolment_id = e.id AND a.attended AND a.on_day >= e.phase_since), "
+		 "(SELECT count(DISTINCT a.on_day) FROM attendance a WHERE a.org_id = e.org_id "
+		 "AND a.enrolment_id = e.id AND a.attended AND a.on_day >= $%d), "
+		 "(SELECT max(a.on_day) FROM attendance a WHERE a.org_id = e.org_id "
+		 "AND a.enrolment_id = e.id AND a.attended)"
+		 "%s ORDER BY %s LIMIT $%d OFFSET $%d",
+		 nv + 1, where.data,
+		 q->sort == STORE_ENROL_BY_STARTED ? "e.started_on DESC, e.id DESC"
+		 : q->sort == STORE_ENROL_BY_PHASE ? "e.phase, e.phase_since, p.family_key, p.given_key, e.id"
+						   : "p.family_key, p.given_key, e.id",
+		 nv + 2, nv + 3);
+	v[nv++] = num(&nums[5], q->recent_from == DATE_NONE ? INT32_MAX : q->recent_from);
+	v[nv++] = num(&nums[6], q->limit);
+	v[nv++] = num(&nums[7], q->offset);
+	int ret = pg_count_and_page(pg_of(s), "enrolment_list", count.data, ncount, page.data, nv, v,
+				    &store_enrolment_map, sizeof **out, (void **)out, n, total, pg_enrolment_row_rest);
+	buf_release(&where);
+	buf_release(&count);
+	buf_release(&page);
+	return ret;
+}
+
+static int pg_enrolment_phase_counts(struct store *s, int64_t org_id, int64_t programme_id,
+				     int counts[STORE_PHASES_MAX])
+{
+	struct pg_store *pg = pg_of(s);
+	const char *v[] = { I64(org_id), I64(programme_id) };
+	PGresult *r;
+	int ret;
+	PGconn *c = pg_get(pg, &ret);
+	if (!c)
+		return ret;
+	ret = pg_exec(c, "enrolment_phase_counts",
+		      "SELECT phase, count(*) FROM enrolments WHERE org_id = $1 AND programme_id = $2 "
+		      "AND status IN ('active', 'paused') GROUP BY phase",
+		      NVALS(v), v, &r);
+	if (!ret) {
+		for (int row = 0; row < PQntuples(r); row++) {
+			int64_t phase, count;
+			if (!get_i64(r, row, 0, &phase) || !get_i64(r, row, 1, &count)) {
+				ret = store_error(STORE_ERROR, "postgresql: enrolment_phase_counts: unexpected answer");
+				break;
+			}
+			if (phase >= 0 && phase < STORE_PHASES_MAX)
+				counts[phase] = (int)count;
+		}
+		PQclear(r);
+	}
+	pg_put(pg, c);
+	return ret;
+}
+
+/* ---- attendance ---- */
+
+#define PG_SESSION_GET "SELECT " STORE_SESSION_COLS " FROM attendance_sessions WHERE org_id = $1 AND id = $2"
+#define PG_ATT_GET                                                                                 \
+	"SELECT " STORE_ATTENDANCE_COLS STORE_ATTENDANCE_FROM                                       \
+	" WHERE a.org_id = $1 AND a.session_id = $2 AND a.enrolment_id = $3"
+
+/* Inside a write transaction: inserts se (programme from its group, if it has one).
+ * ON CONFLICT DO NOTHING: *inserted says whether it did (a group's day may be taken). */
+static int pg_session_insert(PGconn *c, int64_t org_id, struct att_session *se, bool *inserted)
+{
+	int ret, changes = 0;
+	if (se->group_id) {
+		const char *vg[] = { I64(org_id), I64(se->group_id) };
+		ret = pg_i(c, "session: group", "SELECT programme_id FROM programme_groups WHERE org_id = $1 AND id = $2",
+			   NVALS(vg), vg, &se->programme_id);
+		if (ret == STORE_NOTFOUND)
+			ret = store_error(STORE_INVALID, "session: no such group");
+		if (ret)
+			return ret;
+	}
+	const char *v[] = { I64(org_id), I64(se->programme_id), ID_OR_NULL(se->group_id), se->phase_key,
+			    I64(se->on_day), I64(se->start_min), I64(se->end_min), se->kind,
+			    ID_OR_NULL(se->leader_id), I64(se->created_at), ID_OR_NULL(se->created_by) };
+	ret = pg_w(c, "att_session_create",
+		   inserted ? "INSERT INTO attendance_sessions (org_id, programme_id, group_id, phase_key, on_day, "
+			      "start_min, end_min, kind, leader_id, created_at, created_by) VALUES ($1, $2, $3, $4, "
+			      "$5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING RETURNING id"
+			    : "INSERT INTO attendance_sessions (org_id, programme_id, group_id, phase_key, on_day, "
+			      "start_min, end_min, kind, leader_id, created_at, created_by) VALUES ($1, $2, $3, $4, "
+			      "$5, $6, $7, $8, $9, $10, $11) RETURNING id",
+		   NVALS(v), v, &changes, &se->id);
+	if (inserted)
+		*inserted = changes > 0;
+	return ret;
+}
+
+static int pg_att_session_create(struct store *s, int64_t org_id, struct att_session *se)
+{
+	struct pg_store *pg = pg_of(s);
+	int ret;
+	PGconn *c = pg_begin(pg, &ret, "att_session_create: begin", PG_WRITE);
+	if (!ret)
+		ret = pg_session_insert(c, org_id, se, NULL);
+	return pg_end(pg, c, ret, "att_session_create: commit");
+}
+
+static int pg_att_session_get(struct store *s, int64_t org_id, int64_t id, struct att_session *out)
+{
+	const char *v[] = { I64(org_id), I64(id) };
+	return pg_read1(s, "att_session_get", PG_SESSION_GET, NVALS(v), v, &store_session_map, out, sizeof *out);
+}
+
+/* Insert-or-nothing, then read: a concurrent creator of the same (group, day) makes us
+ * read theirs instead of failing on the unique index. */
+static int pg_att_session_for_group(struct store *s, int64_t org_id, struct att_session *se, bool *created)
+{
+	struct pg_store *pg = pg_of(s);
+	const char *v[] = { I64(org_id), I64(se->group_id), I64(se->on_day) };
+	struct att_session found;
+	int ret;
+	bool inserted = false;
+	PGconn *c = pg_begin(pg, &ret, "att_session_for_group: begin", PG_WRITE);
+	if (!ret)
+		ret = pg_session_insert(c, org_id, se, &inserted);
+	if (!ret && !inserted) {
+		ret = pg_r(c, "att_session_for_group",
+			   "SELECT " STORE_SESSION_COLS " FROM attendance_sessions WHERE org_id = $1 AND group_id = $2 "
+			   "AND on_day = $3",
+			   NVALS(v), v, &store_session_map, &found, sizeof found);
+		if (!ret)
+			*se = found;
+	}
+	ret = pg_end(pg, c, ret, "att_session_for_group: commit");
+	*created = !ret && inserted;
+	return ret;
+}
+
+static int pg_att_session_list(struct store *s, int64_t org_id, int64_t programme_id, int64_t group_id, int32_t from,
+			       int32_t to, int limit, struct att_session **out, size_t *n)
+{
+	struct buf sql = BUF_INIT;
+	const char *v[6];
+	struct num nums[6];
+	int nv = 0;
+	v[nv++] = num(&nums[0], org_id);
+	v[nv++] = num(&nums[1], from);
+	v[nv++] = num(&nums[2], to);
+	v[nv++] = num(&nums[3], limit);
+	buf_adds(&sql, "SELECT " STORE_SESSION_COLS " FROM attendance_sessions WHERE org_id = $1");
+	if (programme_id) {
+		v[nv++] = num(&nums[4], programme_id);
+		buf_addf(&sql, " AND programme_id = $%d", nv);
+	}
+	if (group_id) {
+		v[nv++] = num(&nums[5], group_id);
+		buf_addf(&sql, " AND group_id = $%d", nv);
+	}
+	buf_adds(&sql, " AND on_day >= $2 AND on_day <= $3 ORDER BY on_day, start_min, id LIMIT $4");
+	int ret = pg_list1(s, "att_session_list", sql.data, nv, v, &store_session_map, sizeof **out, (void **)out, n);
+	buf_release(&sql);
+	return ret;
+}
+
+static int pg_attendance_save(struct store *s, int64_t org_id, int64_t session_id, const struct attendance *rows,
+			      size_t nrows, int64_t by_user, int64_t at, struct attendance_change **changes,
+			      size_t *nchanges)
+{
+	struct pg_store *pg = pg_of(s);
+	const char *vs[] = { I64(org_id), I64(session_id) };
+	struct att_session head;
+	struct attendance_change *ch = nrows ? xcalloc(nrows, sizeof *ch) : NULL;
+	size_t nch = 0;
+	int ret;
+	PGconn *c = pg_begin(pg, &ret, "attendance_save: begin", PG_WRITE);
+	/* The session row is locked: two saves of one roster queue instead of racing for
+	 * the same rows. */
+	if (!ret)
+		ret = pg_r(c, "attendance_save: session", PG_SESSION_GET " FOR UPDATE", NVALS(vs), vs, &store_session_map,
+			   &head, sizeof head);
+	for (size_t i = 0; i < nrows && !ret; i++) {
+		const struct attendance *in = &rows[i];
+		struct attendance old;
+		const char *vk[] = { I64(org_id), I64(session_id), I64(in->enrolment_id) };
+		ret = pg_r(c, "attendance_save: row", PG_ATT_GET, NVALS(vk), vk, &store_attendance_map, &old, sizeof old);
+		if (ret == STORE_NOTFOUND) {
+			const char *v[] = { I64(org_id), I64(head.programme_id), I64(session_id), I64(head.on_day),
+					    I64(in->enrolment_id), BOOL(in->attended), I64(in->minutes), in->note,
+					    ID_OR_NULL(by_user), I64(at) };
+			ret = pg_w(c, "attendance_save: insert",
+				   "INSERT INTO attendance (org_id, programme_id, session_id, on_day, enrolment_id, "
+				   "attended, minutes, note, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, "
+				   "$7, $8, $9, $10)",
+				   NVALS(v), v, NULL, NULL);
+			ch[nch].existed = false;
+		} else if (!ret) {
+			if (old.attended == in->attended && old.minutes == in->minutes && !strcmp(old.note, in->note))
+				continue;
+			const char *v[] = { I64(org_id), I64(old.id), BOOL(in->attended), I64(in->minutes), in->note,
+					    ID_OR_NULL(by_user), I64(at) };
+			ret = pg_w(c, "attendance_save: update",
+				   "UPDATE attendance SET attended = $3, minutes = $4, note = $5, recorded_by = $6, "
+				   "recorded_at = $7 WHERE org_id = $1 AND id = $2",
+				   NVALS(v), v, NULL, NULL);
+			ch[nch].existed = true;
+			ch[nch].was_attended = old.attended;
+			ch[nch].was_minutes = old.minutes;
+			memcpy(ch[nch].was_note, old.note, sizeof old.note);
+		}
+		if (!ret)
+			ret = pg_r(c, "attendance_save: row", PG_ATT_GET, NVALS(vk), vk, &store_attendance_map,
+				   &ch[nch++].now, sizeof ch->now);
+	}
+	ret = pg_end(pg, c, ret, "attendance_save: commit");
+	if (ret || !nch) {
+		free(ch);
+		ch = NULL;
+		nch = 0;
+	}
+	*changes = ch;
+	*nchanges = nch;
+	return ret;
+}
+
+static bool pg_roster_rest(const PGresult *r, int row, void *item)
+{
+	struct roster_line *l = item;
+	return pg_read_map(r, row, store_roster_map.n, &store_attendance_map, &l->a);
+}
+
+static int pg_attendance_roster(struct store *s, int64_t org_id, int64_t session_id, struct roster_line **out,
+				size_t *n)
+{
+	struct pg_store *pg = pg_of(s);
+	const char *v[] = { I64(org_id), I64(session_id) };
+	int ret;
+	PGconn *c = pg_get(pg, &ret);
+	if (!c)
+		return ret;
+	/* Everybody in the group on the session's day (member 1) and everybody with a row;
+	 * the candidates come from the group and the session, never from the programme. */
+	ret = pg_rows(c, "attendance_roster",
+		      "WITH s AS (SELECT id, org_id, programme_id, group_id, on_day, kind FROM attendance_sessions "
+		      "WHERE org_id = $1 AND id = $2), "
+		      "cand AS (SELECT eid, max(member) AS member FROM ("
+		      "SELECT m.enrolment_id AS eid, 1 AS member FROM group_members m JOIN s ON m.org_id = s.org_id "
+		      "AND m.group_id = s.group_id WHERE m.from_day <= s.on_day "
+		      "AND (m.to_day IS NULL OR m.to_day >= s.on_day) "
+		      "UNION ALL SELECT a.enrolment_id, 0 FROM attendance a JOIN s ON a.org_id = s.org_id "
+		      "AND a.session_id = s.id) AS u GROUP BY eid) "
+		      "SELECT e.id, e.person_id, p.given_name, p.family_name, e.status, cand.member, "
+		      "a.id IS NOT NULL, a.id, s.org_id, s.id, e.id, a.attended, a.minutes, a.note, a.recorded_by, "
+		      "a.recorded_at, s.on_day, s.group_id, s.kind "
+		      "FROM cand CROSS JOIN s JOIN enrolments e ON e.org_id = s.org_id AND e.id = cand.eid "
+		      "JOIN persons p ON p.org_id = e.org_id AND p.id = e.person_id "
+		      "LEFT JOIN attendance a ON a.org_id = s.org_id AND a.session_id = s.id AND a.enrolment_id = e.id "
+		      "ORDER BY p.family_key, p.given_key, e.id",
+		      NVALS(v), v, &store_roster_map, sizeof **out, (void **)out, n, pg_roster_rest);
+	pg_put(pg, c);
+	return ret;
+}
+
+static int pg_attendance_dates(struct store *s, int64_t org_id, int64_t enrolment_id, int32_t from, int32_t to,
+			       int32_t **out, size_t *n)
+{
+	static const struct store_col day_col[] = { { SCOL_DAY, 0, sizeof(int32_t) } };
+	static const struct store_cols day_map = { day_col, 1 };
+	const char *v[] = { I64(org_id), I64(enrolment_id), I64(from), I64(to) };
+	return pg_list1(s, "attendance_dates",
+			"SELECT DISTINCT on_day FROM attendance WHERE org_id = $1 AND enrolment_id = $2 AND attended "
+			"AND on_day >= $3 AND on_day <= $4 ORDER BY on_day",
+			NVALS(v), v, &day_map, sizeof **out, (void **)out, n);
+}
+
+static int pg_attendance_of_enrolment(struct store *s, int64_t org_id, int64_t enrolment_id, int32_t from,
+				      int32_t to, struct attendance **out, size_t *n)
+{
+	const char *v[] = { I64(org_id), I64(enrolment_id), I64(from), I64(to) };
+	return pg_list1(s, "attendance_of_enrolment",
+			"SELECT " STORE_ATTENDANCE_COLS STORE_ATTENDANCE_FROM " WHERE a.org_id = $1 "
+			"AND a.enrolment_id = $2 AND a.on_day >= $3 AND a.on_day <= $4 ORDER BY a.on_day, s.start_min, a.id",
+			NVALS(v), v, &store_attendance_map, sizeof **out, (void **)out, n);
+}
+
 static int pg_testing_exec(struct store *s, const char *sql)
 {
 	struct pg_store *pg = pg_of(s);
@@ -1195,5 +2580,60 @@ const struct store_ops store_pg_ops = {
 	.audit_append = pg_audit_append,
 	.audit_list = pg_audit_list,
 	.audit_page = pg_audit_page,
+	.programme_create = pg_programme_create,
+	.programme_get = pg_programme_get,
+	.programme_list = pg_programme_list,
+	.programme_update = pg_programme_update,
+	.closed_date_add = pg_closed_date_add,
+	.closed_date_remove = pg_closed_date_remove,
+	.closed_date_list = pg_closed_date_list,
+	.group_create = pg_group_create,
+	.group_get = pg_group_get,
+	.group_list = pg_group_list,
+	.group_update = pg_group_update,
+	.group_member_add = pg_group_member_add,
+	.group_member_end = pg_group_member_end,
+	.group_member_list = pg_group_member_list,
+	.group_member_count = pg_group_member_count,
+	.waiting_add = pg_waiting_add,
+	.waiting_list = pg_waiting_list,
+	.waiting_remove = pg_waiting_remove,
+	.waiting_promote = pg_waiting_promote,
+	.refsource_seed = pg_refsource_seed,
+	.refsource_add = pg_refsource_add,
+	.refsource_update = pg_refsource_update,
+	.refsource_list = pg_refsource_list,
+	.person_create = pg_person_create,
+	.person_get = pg_person_get,
+	.person_update = pg_person_update,
+	.person_list = pg_person_list,
+	.person_count = pg_person_count,
+	.person_duplicates = pg_person_duplicates,
+	.referral_create = pg_referral_create,
+	.referral_get = pg_referral_get,
+	.referral_list = pg_referral_list,
+	.referral_set_status = pg_referral_set_status,
+	.referral_link_person = pg_referral_link_person,
+	.referral_history = pg_referral_history,
+	.selfref_create = pg_selfref_create,
+	.selfref_get = pg_selfref_get,
+	.selfref_list = pg_selfref_list,
+	.selfref_take = pg_selfref_take,
+	.selfref_discard = pg_selfref_discard,
+	.selfref_count_recent = pg_selfref_count_recent,
+	.enrolment_create = pg_enrolment_create,
+	.enrolment_get = pg_enrolment_get,
+	.enrolment_change = pg_enrolment_change,
+	.enrolment_events = pg_enrolment_events,
+	.enrolment_list = pg_enrolment_list,
+	.enrolment_phase_counts = pg_enrolment_phase_counts,
+	.att_session_create = pg_att_session_create,
+	.att_session_get = pg_att_session_get,
+	.att_session_for_group = pg_att_session_for_group,
+	.att_session_list = pg_att_session_list,
+	.attendance_save = pg_attendance_save,
+	.attendance_roster = pg_attendance_roster,
+	.attendance_dates = pg_attendance_dates,
+	.attendance_of_enrolment = pg_attendance_of_enrolment,
 	.testing_exec = pg_testing_exec,
 };

@@ -27,6 +27,7 @@
 
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/date.h"
 #include "core/util.h"
 
 enum { BUSY_TIMEOUT_MS = 5000 };
@@ -1256,6 +1257,1521 @@ static int sq_audit_page(struct store *s, int64_t after_seq, struct audit_entry 
 	return ret;
 }
 
+/* ======================================================================================
+ * The person's path through a programme (store.h, issue 3).
+ *
+ * Values are bound from small typed arrays (V_* below) and rows read through the column
+ * maps of backend.h, so each function is its SQL and little else. Multi-row writes run
+ * in one BEGIN IMMEDIATE transaction: the write lock is held from the first read (a
+ * capacity count, an expected version) to COMMIT, so no other writer slips in between.
+ * ====================================================================================== */
+
+struct sq_val {
+	char t; /* 'i' integer, 'n' id (0 binds NULL), 'd' day (DATE_NONE binds NULL), 'p' phase
+	         * (-1 binds NULL), 't' text, 'z' text ("" binds NULL) */
+	int64_t i;
+	const char *s;
+};
+#define V_I(x) { 'i', (int64_t)(x), NULL }
+#define V_ID(x) { 'n', (int64_t)(x), NULL }
+#define V_DAY(x) { 'd', (int64_t)(x), NULL }
+#define V_PHASE(x) { 'p', (int64_t)(x), NULL }
+#define V_T(x) { 't', 0, (x) }
+#define V_TZ(x) { 'z', 0, (x) }
+#define NV(arr) ((int)(sizeof(arr) / sizeof((arr)[0])))
+
+static void sq_bindv(sqlite3_stmt *st, const struct sq_val *v, int n)
+{
+	for (int k = 0; k < n; k++) {
+		int i = k + 1;
+		switch (v[k].t) {
+		case 'n':
+			bind_id_or_null(st, i, v[k].i);
+			break;
+		case 'd':
+			if (v[k].i == DATE_NONE)
+				sqlite3_bind_null(st, i);
+			else
+				bind_i64(st, i, v[k].i);
+			break;
+		case 'p':
+			if (v[k].i < 0)
+				sqlite3_bind_null(st, i);
+			else
+				bind_i64(st, i, v[k].i);
+			break;
+		case 't':
+			bind_text(st, i, v[k].s);
+			break;
+		case 'z':
+			if (!v[k].s[0])
+				sqlite3_bind_null(st, i);
+			else
+				bind_text(st, i, v[k].s);
+			break;
+		default:
+			bind_i64(st, i, v[k].i);
+		}
+	}
+}
+
+/* Reads the columns of map m from column base on into the struct at out (not zeroed). */
+static bool sq_read_map(sqlite3_stmt *st, int base, const struct store_cols *m, void *out)
+{
+	char *o = out;
+	for (int k = 0; k < m->n; k++) {
+		const struct store_col *c = &m->col[k];
+		int i = base + k;
+		bool null = sqlite3_column_type(st, i) == SQLITE_NULL;
+		switch (c->type) {
+		case SCOL_I64: {
+			int64_t v = sqlite3_column_int64(st, i);
+			memcpy(o + c->off, &v, sizeof v);
+			break;
+		}
+		case SCOL_INT:
+		case SCOL_PHASE: {
+			int v = null && c->type == SCOL_PHASE ? -1 : sqlite3_column_int(st, i);
+			memcpy(o + c->off, &v, sizeof v);
+			break;
+		}
+		case SCOL_UINT: {
+			unsigned v = (unsigned)sqlite3_column_int64(st, i);
+			memcpy(o + c->off, &v, sizeof v);
+			break;
+		}
+		case SCOL_DAY: {
+			int32_t v = null ? DATE_NONE : (int32_t)sqlite3_column_int64(st, i);
+			memcpy(o + c->off, &v, sizeof v);
+			break;
+		}
+		case SCOL_BOOL: {
+			bool v = sqlite3_column_int(st, i) != 0;
+			memcpy(o + c->off, &v, sizeof v);
+			break;
+		}
+		case SCOL_TEXT:
+			if (!col_text(st, i, o + c->off, c->size))
+				return false;
+			break;
+		}
+	}
+	return true;
+}
+
+/* A statement of this connection, bound: the cached one for constant SQL. */
+static sqlite3_stmt *sq_prep(struct sq_conn *c, const char *sql, const struct sq_val *v, int n)
+{
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	if (st)
+		sq_bindv(st, v, n);
+	return st;
+}
+
+/* Runs a write on c; *changes (may be NULL) gets the rows it changed. */
+static int sq_w(struct sq_conn *c, const char *sql, const char *what, const struct sq_val *v, int n, int *changes)
+{
+	sqlite3_stmt *st = sq_prep(c, sql, v, n);
+	if (!st)
+		return STORE_ERROR;
+	int ret = sq_run(c, st, what);
+	if (!ret && changes)
+		*changes = sqlite3_changes(c->db);
+	return ret;
+}
+
+/* One row on c into out (zeroed first, elem bytes) through map m; NOTFOUND if none. */
+static int sq_r(struct sq_conn *c, const char *sql, const char *what, const struct sq_val *v, int n,
+		const struct store_cols *m, void *out, size_t elem)
+{
+	sqlite3_stmt *st = sq_prep(c, sql, v, n);
+	if (!st)
+		return STORE_ERROR;
+	int ret, rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, elem);
+		ret = sq_read_map(st, 0, m, out) ? STORE_OK : too_long(what);
+	} else if (rc == SQLITE_DONE) {
+		ret = store_error(STORE_NOTFOUND, "%s: not found", what);
+	} else {
+		ret = sq_fail(c->db, what);
+	}
+	sq_done(st);
+	return ret;
+}
+
+/* The first column of the first row as an integer; NOTFOUND if there is no row. */
+static int sq_i(struct sq_conn *c, const char *sql, const char *what, const struct sq_val *v, int n, int64_t *out)
+{
+	sqlite3_stmt *st = sq_prep(c, sql, v, n);
+	if (!st)
+		return STORE_ERROR;
+	int ret, rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		ret = STORE_OK;
+	} else if (rc == SQLITE_DONE) {
+		ret = store_error(STORE_NOTFOUND, "%s: not found", what);
+	} else {
+		ret = sq_fail(c->db, what);
+	}
+	sq_done(st);
+	return ret;
+}
+
+/* Every row of a prepared, bound statement through map m into a new array of
+ * elem-sized items; extra (may be NULL) reads what the map does not. Resets st. */
+static int sq_collect_map(struct sq_conn *c, sqlite3_stmt *st, const char *what, const struct store_cols *m,
+			  size_t elem, void **out, size_t *n, bool (*extra)(sqlite3_stmt *st, void *row))
+{
+	size_t cap = 0;
+	char *arr = NULL;
+	int rc, ret = STORE_OK;
+	*n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		arr = xgrow(arr, &cap, *n + 1, elem);
+		char *row = arr + *n * elem;
+		memset(row, 0, elem);
+		if (!sq_read_map(st, 0, m, row) || (extra && !extra(st, row))) {
+			ret = too_long(what);
+			break;
+		}
+		(*n)++;
+	}
+	if (!ret && rc != SQLITE_DONE)
+		ret = sq_fail(c->db, what);
+	sq_done(st);
+	if (ret) {
+		free(arr);
+		arr = NULL;
+		*n = 0;
+	}
+	*out = arr;
+	return ret;
+}
+
+static int sq_rows(struct sq_conn *c, const char *sql, const char *what, const struct sq_val *v, int n,
+		   const struct store_cols *m, size_t elem, void **out, size_t *nout)
+{
+	sqlite3_stmt *st = sq_prep(c, sql, v, n);
+	if (!st)
+		return STORE_ERROR;
+	return sq_collect_map(c, st, what, m, elem, out, nout, NULL);
+}
+
+/* Single-statement helpers that check a connection out and back. */
+static int sq_write1(struct store *s, const char *sql, const char *what, const struct sq_val *v, int n,
+		     bool need_row, int64_t *id)
+{
+	struct sq_store *sq = sq_of(s);
+	struct sq_conn *c = sq_get(sq, true);
+	int changes = 0;
+	int ret = sq_w(c, sql, what, v, n, &changes);
+	if (!ret && need_row && changes == 0)
+		ret = store_error(STORE_NOTFOUND, "%s: not found", what);
+	if (!ret && id)
+		*id = sqlite3_last_insert_rowid(c->db);
+	sq_put(sq, c, true);
+	return ret;
+}
+
+static int sq_read1(struct store *s, const char *sql, const char *what, const struct sq_val *v, int n,
+		    const struct store_cols *m, void *out, size_t elem)
+{
+	struct sq_store *sq = sq_of(s);
+	struct sq_conn *c = sq_get(sq, false);
+	int ret = sq_r(c, sql, what, v, n, m, out, elem);
+	sq_put(sq, c, false);
+	return ret;
+}
+
+static int sq_list1(struct store *s, const char *sql, const char *what, const struct sq_val *v, int n,
+		    const struct store_cols *m, size_t elem, void **out, size_t *nout)
+{
+	struct sq_store *sq = sq_of(s);
+	struct sq_conn *c = sq_get(sq, false);
+	int ret = sq_rows(c, sql, what, v, n, m, elem, out, nout);
+	sq_put(sq, c, false);
+	return ret;
+}
+
+/* Transactions: begin on a write connection; end commits if ret is OK, else rolls
+ * back; either way the connection goes back. Returns the final status. */
+static struct sq_conn *sq_begin(struct sq_store *sq, int *ret, const char *what)
+{
+	struct sq_conn *c = sq_get(sq, true);
+	*ret = sq_simple(c, SQL_BEGIN_IMMEDIATE, what);
+	return c;
+}
+
+static int sq_end(struct sq_store *sq, struct sq_conn *c, int ret, const char *what)
+{
+	if (!ret)
+		ret = sq_simple(c, SQL_COMMIT, what);
+	if (ret)
+		sq_rollback(c);
+	sq_put(sq, c, true);
+	return ret;
+}
+
+/* A read snapshot for a count and a page (or a row and its children). */
+static struct sq_conn *sq_begin_read(struct sq_store *sq, int *ret, const char *what)
+{
+	struct sq_conn *c = sq_get(sq, false);
+	*ret = sq_simple(c, SQL_BEGIN, what);
+	return c;
+}
+
+static int sq_end_read(struct sq_store *sq, struct sq_conn *c, int ret, const char *what)
+{
+	if (!ret)
+		ret = sq_simple(c, SQL_COMMIT, what);
+	sq_put(sq, c, false); /* rolls back what is left open */
+	return ret;
+}
+
+/* SQL built from constants at run time (optional filters): prepared for this call only.
+ * The values are bound all the same. */
+static int sq_dyn_rows(struct sq_conn *c, const char *sql, const char *what, const struct sq_val *v, int n,
+		       const struct store_cols *m, size_t elem, void **out, size_t *nout,
+		       bool (*extra)(sqlite3_stmt *st, void *row))
+{
+	sqlite3_stmt *st = NULL;
+	*out = NULL;
+	*nout = 0;
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return sq_fail(c->db, what);
+	sq_bindv(st, v, n);
+	int ret = sq_collect_map(c, st, what, m, elem, out, nout, extra);
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static int sq_dyn_count(struct sq_conn *c, const char *sql, const char *what, const struct sq_val *v, int n,
+			int64_t *total)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return sq_fail(c->db, what);
+	sq_bindv(st, v, n);
+	int ret = STORE_OK;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*total = sqlite3_column_int64(st, 0);
+	else
+		ret = sq_fail(c->db, what);
+	sqlite3_finalize(st);
+	return ret;
+}
+
+/* ---- programmes ---- */
+
+static const char SQL_PROG_INSERT[] =
+	"INSERT INTO programmes (org_id, name, template_key, min_steps, active, created_at, updated_at) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+static const char SQL_PHASE_UPSERT[] =
+	"INSERT INTO programme_phases (org_id, programme_id, idx, key, label, target_days, min_days_per_week, "
+	"min_hours_per_day, max_hours_per_day, min_months, max_months, sessions_per_week, session_minutes) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+	"ON CONFLICT (org_id, programme_id, idx) DO UPDATE SET key = excluded.key, label = excluded.label, "
+	"target_days = excluded.target_days, min_days_per_week = excluded.min_days_per_week, "
+	"min_hours_per_day = excluded.min_hours_per_day, max_hours_per_day = excluded.max_hours_per_day, "
+	"min_months = excluded.min_months, max_months = excluded.max_months, "
+	"sessions_per_week = excluded.sessions_per_week, session_minutes = excluded.session_minutes";
+static const char SQL_PHASE_TRIM[] =
+	"DELETE FROM programme_phases WHERE org_id = ?1 AND programme_id = ?2 AND idx >= ?3";
+static const char SQL_PROG_UPDATE[] =
+	"UPDATE programmes SET name = ?3, template_key = ?4, min_steps = ?5, active = ?6, updated_at = ?7 "
+	"WHERE org_id = ?1 AND id = ?2";
+static const char SQL_PROG_PHASE_USED[] =
+	"SELECT count(*) FROM enrolments WHERE org_id = ?1 AND programme_id = ?2 AND phase >= ?3";
+static const char SQL_PROG_GET[] = "SELECT " STORE_PROGRAMME_COLS " FROM programmes p WHERE p.org_id = ?1 AND p.id = ?2";
+static const char SQL_PROG_LIST[] = "SELECT " STORE_PROGRAMME_COLS " FROM programmes p WHERE p.org_id = ?1 "
+				    "AND (?2 OR p.active) ORDER BY p.name, p.id";
+static const char SQL_PHASES_OF[] = "SELECT ph.programme_id, " STORE_PHASE_COLS " FROM programme_phases ph "
+				    "WHERE ph.org_id = ?1 AND ph.programme_id = ?2 ORDER BY ph.idx";
+static const char SQL_PHASES_ORG[] = "SELECT ph.programme_id, " STORE_PHASE_COLS " FROM programme_phases ph "
+				     "WHERE ph.org_id = ?1 ORDER BY ph.programme_id, ph.idx";
+static const char SQL_SOURCE_SEED[] =
+	"INSERT INTO referral_sources (org_id, key, label, active, sort_order) VALUES (?1, ?2, ?3, 1, ?4) "
+	"ON CONFLICT (org_id, key) DO NOTHING";
+
+static int sq_phases_write(struct sq_conn *c, int64_t org_id, const struct programme *p)
+{
+	int ret = STORE_OK;
+	for (int i = 0; i < p->nphases && !ret; i++) {
+		const struct programme_phase *ph = &p->phases[i];
+		const struct sq_val v[] = { V_I(org_id), V_I(p->id), V_I(i), V_T(ph->key), V_T(ph->label),
+					    V_I(ph->target_days), V_I(ph->min_days_per_week),
+					    V_I(ph->min_hours_per_day), V_I(ph->max_hours_per_day),
+					    V_I(ph->min_months), V_I(ph->max_months), V_I(ph->sessions_per_week),
+					    V_I(ph->session_minutes) };
+		ret = sq_w(c, SQL_PHASE_UPSERT, "programme: phase", v, NV(v), NULL);
+	}
+	return ret;
+}
+
+static int sq_seed(struct sq_conn *c, int64_t org_id, int *added)
+{
+	int ret = STORE_OK;
+	*added = 0;
+	for (size_t i = 0; i < store_default_nsources && !ret; i++) {
+		const struct referral_source *d = &store_default_sources[i];
+		const struct sq_val v[] = { V_I(org_id), V_T(d->key), V_T(d->label), V_I(d->position) };
+		int ch = 0;
+		ret = sq_w(c, SQL_SOURCE_SEED, "referral_sources_seed", v, NV(v), &ch);
+		*added += ch;
+	}
+	return ret;
+}
+
+static int sq_programme_create(struct store *s, int64_t org_id, struct programme *p)
+{
+	struct sq_store *sq = sq_of(s);
+	int ret, added;
+	struct sq_conn *c = sq_begin(sq, &ret, "programme_create: begin");
+	if (!ret) {
+		const struct sq_val v[] = { V_I(org_id), V_T(p->name), V_T(p->template_key), V_I(p->min_steps),
+					    V_I(p->active), V_I(p->created_at), V_I(p->updated_at) };
+		ret = sq_w(c, SQL_PROG_INSERT, "programme_create", v, NV(v), NULL);
+	}
+	if (!ret) {
+		p->id = sqlite3_last_insert_rowid(c->db);
+		ret = sq_phases_write(c, org_id, p);
+	}
+	if (!ret)
+		ret = sq_seed(c, org_id, &added);
+	return sq_end(sq, c, ret, "programme_create: commit");
+}
+
+/* Adds the phase rows read from st (programme_id, phase columns) to the programmes. */
+static int sq_attach_phases(struct sq_conn *c, sqlite3_stmt *st, struct programme *ps, size_t n)
+{
+	int rc, ret = STORE_OK;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t pid = sqlite3_column_int64(st, 0);
+		for (size_t i = 0; i < n; i++) {
+			if (ps[i].id != pid || ps[i].nphases >= STORE_PHASES_MAX)
+				continue;
+			struct programme_phase *ph = &ps[i].phases[ps[i].nphases++];
+			memset(ph, 0, sizeof *ph);
+			if (!sq_read_map(st, 1, &store_phase_map, ph))
+				ret = too_long("programme: phases");
+		}
+		if (ret)
+			break;
+	}
+	if (!ret && rc != SQLITE_DONE)
+		ret = sq_fail(c->db, "programme: phases");
+	sq_done(st);
+	return ret;
+}
+
+static int sq_programme_get(struct store *s, int64_t org_id, int64_t id, struct programme *out)
+{
+	struct sq_store *sq = sq_of(s);
+	const struct sq_val v[] = { V_I(org_id), V_I(id) };
+	int ret;
+	struct sq_conn *c = sq_begin_read(sq, &ret, "programme_get: begin");
+	if (!ret)
+		ret = sq_r(c, SQL_PROG_GET, "programme_get", v, NV(v), &store_programme_map, out, sizeof *out);
+	if (!ret) {
+		sqlite3_stmt *st = sq_prep(c, SQL_PHASES_OF, v, NV(v));
+		ret = st ? sq_attach_phases(c, st, out, 1) : STORE_ERROR;
+	}
+	return sq_end_read(sq, c, ret, "programme_get: commit");
+}
+
+static int sq_programme_list(struct store *s, int64_t org_id, bool include_inactive, struct programme **out,
+			     size_t *n)
+{
+	struct sq_store *sq = sq_of(s);
+	const struct sq_val v[] = { V_I(org_id), V_I(include_inactive) };
+	int ret;
+	struct sq_conn *c = sq_begin_read(sq, &ret, "programme_list: begin");
+	if (!ret)
+		ret = sq_rows(c, SQL_PROG_LIST, "programme_list", v, NV(v), &store_programme_map, sizeof **out,
+			      (void **)out, n);
+	if (!ret && *n) {
+		sqlite3_stmt *st = sq_prep(c, SQL_PHASES_ORG, v, 1);
+		ret = st ? sq_attach_phases(c, st, *out, *n) : STORE_ERROR;
+	}
+	ret = sq_end_read(sq, c, ret, "programme_list: commit");
+	if (ret) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return ret;
+}
+
+static int sq_programme_update(struct store *s, int64_t org_id, struct programme *p)
+{
+	struct sq_store *sq = sq_of(s);
+	int ret, changes = 0;
+	int64_t used = 0;
+	struct sq_conn *c = sq_begin(sq, &ret, "programme_update: begin");
+	if (!ret) {
+		const struct sq_val v[] = { V_I(org_id), V_I(p->id), V_T(p->name), V_T(p->template_key),
+					    V_I(p->min_steps), V_I(p->active), V_I(p->updated_at) };
+		ret = sq_w(c, SQL_PROG_UPDATE, "programme_update", v, NV(v), &changes);
+		if (!ret && !changes)
+			ret = store_error(STORE_NOTFOUND, "programme_update: not found");
+	}
+	const struct sq_val vt[] = { V_I(org_id), V_I(p->id), V_I(p->nphases) };
+	if (!ret)
+		ret = sq_i(c, SQL_PROG_PHASE_USED, "programme_update: phases in use", vt, NV(vt), &used);
+	if (!ret && used)
+		ret = store_error(STORE_CONFLICT, "programme_update: enrolments are in a phase that would be removed");
+	if (!ret)
+		ret = sq_phases_write(c, org_id, p);
+	if (!ret)
+		ret = sq_w(c, SQL_PHASE_TRIM, "programme_update: phases", vt, NV(vt), NULL);
+	return sq_end(sq, c, ret, "programme_update: commit");
+}
+
+static const char SQL_CLOSED_ADD[] =
+	"INSERT INTO programme_closed_dates (org_id, programme_id, day, label) VALUES (?1, ?2, ?3, ?4) "
+	"ON CONFLICT (org_id, programme_id, day) DO UPDATE SET label = excluded.label";
+static const char SQL_CLOSED_REMOVE[] =
+	"DELETE FROM programme_closed_dates WHERE org_id = ?1 AND programme_id = ?2 AND day = ?3";
+static const char SQL_CLOSED_LIST[] = "SELECT " STORE_CLOSED_COLS " FROM programme_closed_dates "
+				      "WHERE org_id = ?1 AND programme_id = ?2 AND day >= ?3 AND day <= ?4 ORDER BY day";
+
+static int sq_closed_date_add(struct store *s, int64_t org_id, int64_t programme_id, const struct closed_date *d)
+{
+	const struct sq_val v[] = { V_I(org_id), V_I(programme_id), V_I(d->day), V_T(d->label) };
+	return sq_write1(s, SQL_CLOSED_ADD, "closed_date_add", v, NV(v), false, NULL);
+}
+
+static int sq_closed_date_remove(struct store *s, int64_t org_id, int64_t programme_id, int32_t day)
+{
+	const struct sq_val v[] = { V_I(org_id), V_I(programme_id), V_I(day) };
+	return sq_write1(s, SQL_CLOSED_REMOVE, "closed_date_remove", v, NV(v), true, NULL);
+}
+
+static int sq_closed_date_list(struct store *s, int64_t org_id, int64_t programme_id, int32_t from, int32_t to,
+			       struct closed_date **out, size_t *n)
+{
+	const struct sq_val v[] = { V_I(org_id), V_I(programme_id), V_I(from), V_I(to) };
+	return sq_list1(s, SQL_CLOSED_LIST, "closed_date_list", v, NV(v), &store_closed_map, sizeof **out,
+			(void **)out, n);
+}
+
+/* ---- groups ---- */
+
+static const char SQL_GROUP_INSERT[] =
+	"INSERT INTO programme_groups (org_id, programme_id, name, phase_key, weekdays, start_min, end_min, place, "
+	"capacity, active, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+static const char SQL_GROUP_GET[] = "SELECT " STORE_GROUP_COLS " FROM programme_groups g WHERE g.org_id = ?1 AND g.id = ?2";
+static const char SQL_GROUP_LIST[] = "SELECT " STORE_GROUP_COLS " FROM programme_groups g WHERE g.org_id = ?1 "
+				     "AND (?2 = 0 OR g.programme_id = ?2) AND (?3 OR g.active) ORDER BY g.name, g.id";
+static const char SQL_GROUP_UPDATE[] =
+	"UPDATE programme_groups SET name = ?3, phase_key = ?4, weekdays = ?5, start_min = ?6, end_min = ?7, "
+	"place = ?8, capacity = ?9, active = ?10, updated_at = ?11 WHERE org_id = ?1 AND id = ?2";
+static const char SQL_GROUP_CAPACITY[] = "SELECT capacity FROM programme_groups WHERE org_id = ?1 AND id = ?2";
+static const char SQL_GROUP_PROGRAMME[] = "SELECT programme_id FROM programme_groups WHERE org_id = ?1 AND id = ?2";
+static const char SQL_MEMBERS_OPEN[] =
+	"SELECT count(*) FROM group_members WHERE org_id = ?1 AND group_id = ?2 AND to_day IS NULL";
+static const char SQL_MEMBER_IS_OPEN[] = "SELECT count(*) FROM group_members WHERE org_id = ?1 AND group_id = ?2 "
+					 "AND enrolment_id = ?3 AND to_day IS NULL";
+static const char SQL_MEMBER_INSERT[] =
+	"INSERT INTO group_members (org_id, programme_id, group_id, enrolment_id, from_day, to_day, created_at, "
+	"created_by) SELECT ?1, programme_id, id, ?3, ?4, NULL, ?5, ?6 FROM programme_groups "
+	"WHERE org_id = ?1 AND id = ?2";
+static const char SQL_WAITING_DROP[] =
+	"DELETE FROM group_waiting WHERE org_id = ?1 AND group_id = ?2 AND enrolment_id = ?3";
+static const char SQL_MEMBER_END[] = "UPDATE group_members SET to_day = ?3 WHERE org_id = ?1 AND id = ?2 "
+				     "AND to_day IS NULL AND from_day <= ?3";
+static const char SQL_MEMBER_STATE[] = "SELECT to_day IS NULL FROM group_members WHERE org_id = ?1 AND id = ?2";
+static const char SQL_MEMBER_LIST_ALL[] = "SELECT " STORE_MEMBER_COLS STORE_MEMBER_FROM
+					  " WHERE m.org_id = ?1 AND m.group_id = ?2 ORDER BY m.from_day, m.id";
+static const char SQL_MEMBER_LIST_DAY[] = "SELECT " STORE_MEMBER_COLS STORE_MEMBER_FROM
+					  " WHERE m.org_id = ?1 AND m.group_id = ?2 AND m.from_day <= ?3 "
+					  "AND (m.to_day IS NULL OR m.to_day >= ?3) "
+					  "ORDER BY p.family_key, p.given_key, m.id";
+static const char SQL_MEMBER_COUNT[] =
+	"SELECT (SELECT count(*) FROM group_members m WHERE m.org_id = g.org_id AND m.group_id = g.id "
+	"AND m.to_day IS NULL) FROM programme_groups g WHERE g.org_id = ?1 AND g.id = ?2";
+static const char SQL_WAITING_INSERT[] =
+	"INSERT INTO group_waiting (org_id, programme_id, group_id, enrolment_id, note, created_at, created_by) "
+	"SELECT ?1, programme_id, id, ?3, ?4, ?5, ?6 FROM programme_groups WHERE org_id = ?1 AND id = ?2";
+static const char SQL_WAITING_LIST[] = "SELECT " STORE_WAITING_COLS STORE_WAITING_FROM
+				       " WHERE w.org_id = ?1 AND w.group_id = ?2 ORDER BY w.created_at, w.id";
+static const char SQL_WAITING_REMOVE[] = "DELETE FROM group_waiting WHERE org_id = ?1 AND id = ?2";
+static const char SQL_WAITING_FIRST[] = "SELECT enrolment_id FROM group_waiting WHERE org_id = ?1 AND group_id = ?2 "
+					"ORDER BY created_at, id LIMIT 1";
+static const char SQL_WAITING_ONE[] =
+	"SELECT enrolment_id FROM group_waiting WHERE org_id = ?1 AND group_id = ?2 AND id = ?3";
+
+static int sq_group_create(struct store *s, int64_t org_id, struct group *g)
+{
+	const struct sq_val v[] = { V_I(org_id), V_I(g->programme_id), V_T(g->name), V_T(g->phase_key),
+				    V_I(g->weekdays), V_I(g->start_min), V_I(g->end_min), V_T(g->place),
+				    V_I(g->capacity), V_I(g->active), V_I(g->created_at), V_I(g->updated_at) };
+	return sq_write1(s, SQL_GROUP_INSERT, "group_create", v, NV(v), false, &g->id);
+}
+
+static int sq_group_get(struct store *s, int64_t org_id, int64_t id, struct group *out)
+{
+	const struct sq_val v[] = { V_I(org_id), V_I(id) };
+	return sq_read1(s, SQL_GROUP_GET, "group_get", v, NV(v), &store_group_map, out, sizeof *out);
+}
+
+static int sq_group_list(struct store *s, int64_t org_id, int64_t programme_id, bool include_inactive,
+			 struct group **out, size_t *n)
+{
+	const struct sq_val v[] = { V_I(org_id), V_I(programme_id), V_I(include_inactive) };
+	return sq_list1(s, SQL_GROUP_LIST, "group_list", v, NV(v), &store_group_map, sizeof **out, (void **)out, n);
+}
+
+static int sq_group_update(struct store *s, int64_t org_id, struct group *g)
+{
+	const struct sq_val v[] = { V_I(org_id), V_I(g->id), V_T(g->name), V_T(g->phase_key), V_I(g->weekdays),
+				    V_I(g->start_min), V_I(g->end_min), V_T(g->place), V_I(g->capacity),
+				    V_I(g->active), V_I(g->updated_at) };
+	return sq_write1(s, SQL_GROUP_UPDATE, "group_update", v, NV(v), true, NULL);
+}
+
+/* Inside a write transaction: the capacity check and the insert of an open membership
+ * (m->group_id, m->enrolment_id), which also takes the enrolment off the group's
+ * waiting list. */
+static int sq_member_insert(struct sq_conn *c, int64_t org_id, struct group_member *m)
+{
+	const struct sq_val vg[] = { V_I(org_id), V_I(m->group_id), V_I(m->enrolment_id) };
+	int64_t capacity, open, dup;
+	int ret, changes = 0;
+	if ((ret = sq_i(c, SQL_GROUP_CAPACITY, "group_member_add: group", vg, 2, &capacity)) ||
+	    (ret = sq_i(c, SQL_MEMBER_IS_OPEN, "group_member_add: member", vg, 3, &dup)) ||
+	    (ret = sq_i(c, SQL_MEMBERS_OPEN, "group_member_add: count", vg, 2, &open)))
+		return ret;
+	if (dup)
+		return store_error(STORE_CONFLICT, "group_member_add: already a member");
+	if (capacity > 0 && open >= capacity)
+		return store_error(STORE_FULL, "group_member_add: the group is full");
+	const struct sq_val v[] = { V_I(org_id), V_I(m->group_id), V_I(m->enrolment_id), V_I(m->from_day),
+				    V_I(m->created_at), V_ID(m->created_by) };
+	if ((ret = sq_w(c, SQL_MEMBER_INSERT, "group_member_add", v, NV(v), &changes)))
+		return ret;
+	if (!changes)
+		return store_error(STORE_NOTFOUND, "group_member_add: no such group");
+	m->id = sqlite3_last_insert_rowid(c->db);
+	m->org_id = org_id;
+	m->to_day = DATE_NONE;
+	return sq_w(c, SQL_WAITING_DROP, "group_member_add: waiting list", vg, 3, NULL);
+}
+
+static int sq_group_member_add(struct store *s, int64_t org_id, struct group_member *m)
+{
+	struct sq_store *sq = sq_of(s);
+	int ret;
+	struct sq_conn *c = sq_begin(sq, &ret, "group_member_add: begin");
+	if (!ret)
+		ret = sq_member_insert(c, org_id, m);
+	return sq_end(sq, c, ret, "group_member_add: commit");
+}
+
+static int sq_group_member_end(struct store *s, int64_t org_id, int64_t member_id, int32_t to_day)
+{
+	struct sq_store *sq = sq_of(s);
+	const struct sq_val v[] = { V_I(org_id), V_I(member_id), V_I(to_day) };
+	int ret, changes = 0;
+	int64_t open;
+	struct sq_conn *c = sq_begin(sq, &ret, "group_member_end: begin");
+	if (!ret)
+		ret = sq_w(c, SQL_MEMBER_END, "group_member_end", v, NV(v), &changes);
+	if (!ret && !changes) {
+		ret = sq_i(c, SQL_MEMBER_STATE, "group_member_end", v, 2, &open);
+		if (!ret)
+			ret = open ? store_error(STORE_INVALID, "group_member_end: the last day is before the first")
+				   : store_error(STORE_CONFLICT, "group_member_end: the membership has ended already");
+	}
+	return sq_end(sq, c, ret, "group_member_end: commit");
+}
+
+static int sq_group_member_list(struct store *s, int64_t org_id, int64_t group_id, int32_t day,
+				struct group_member **out, size_t *n)
+{
+	const struct sq_val v[] = { V_I(org_id), V_I(group_id), V_I(day) };
+	if (day == DATE_NONE)
+		return sq_list1(s, SQL_MEMBER_LIST_ALL, "group_member_list", v, 2, &store_member_map, sizeof **out,
+				(void **)out, n);
+	return sq_list1(s, SQL_MEMBER_LIST_DAY, "group_member_list", v, 3, &store_member_map, sizeof **out,
+			(void **)out, n);
+}
+
+static int sq_group_member_count(struct store *s, int64_t org_id, int64_t group_id, int *n)
+{
+	struct sq_store *sq = sq_of(s);
+	const struct sq_val v[] = { V_I(org_id), V_I(group_id) };
+	int64_t count = 0;
+	struct sq_conn *c = sq_get(sq, false);
+	int ret = sq_i(c, SQL_MEMBER_COUNT, "group_member_count", v, NV(v), &count);
+	sq_put(sq, c, false);
+	*n = (int)count;
+	return ret;
+}
+
+static int sq_waiting_add(struct store *s, int64_t org_id, struct group_waiting *w)
+{
+	struct sq_store *sq = sq_of(s);
+	const struct sq_val vg[] = { V_I(org_id), V_I(w->group_id), V_I(w->enrolment_id) };
+	int ret, changes = 0;
+	int64_t dup;
+	struct sq_conn *c = sq_begin(sq, &ret, "waiting_add: begin");
+	if (!ret)
+		ret = sq_i(c, SQL_MEMBER_IS_OPEN, "waiting_add: member", vg, 3, &dup);
+	if (!ret && dup)
+		ret = store_error(STORE_CONFLICT, "waiting_add: already a member");
+	if (!ret) {
+		const struct sq_val v[] = { V_I(org_id), V_I(w->group_id), V_I(w->enrolment_id), V_T(w->note),
+					    V_I(w->created_at), V_ID(w->created_by) };
+		ret = sq_w(c, SQL_WAITING_INSERT, "waiting_add", v, NV(v), &changes);
+		if (!ret && !changes)
+			ret = store_error(STORE_NOTFOUND, "waiting_add: no such group");
+		if (!ret)
+			w->id = sqlite3_last_insert_rowid(c->db);
+	}
+	return sq_end(sq, c, ret, "waiting_add: commit");
+}
+
+static int sq_waiting_list(struct store *s, int64_t org_id, int64_t group_id, struct group_waiting **out, size_t *n)
+{
+	const struct sq_val v[] = { V_I(org_id), V_I(group_id) };
+	return sq_list1(s, SQL_WAITING_LIST, "waiting_list", v, NV(v), &store_waiting_map, sizeof **out,
+			(void **)out, n);
+}
+
+static int sq_waiting_remove(struct store *s, int64_t org_id, int64_t waiting_id)
+{
+	const struct sq_val v[] = { V_I(org_id), V_I(waiting_id) };
+	return sq_write1(s, SQL_WAITING_REMOVE, "waiting_remove", v, NV(v), true, NULL);
+}
+
+static int sq_waiting_promote(struct store *s, int64_t org_id, int64_t group_id, int64_t waiting_id,
+			      struct group_member *m)
+{
+	struct sq_store *sq = sq_of(s);
+	const struct sq_val v[] = { V_I(org_id), V_I(group_id), V_I(waiting_id) };
+	int ret;
+	struct sq_conn *c = sq_begin(sq, &ret, "waiting_promote: begin");
+	if (!ret)
+		ret = waiting_id ? sq_i(c, SQL_WAITING_ONE, "waiting_promote", v, 3, &m->enrolment_id)
+				 : sq_i(c, SQL_WAITING_FIRST, "waiting_promote", v, 2, &m->enrolment_id);
+	if (!ret)
+		ret = sq_member_insert(c, org_id, m);
+	return sq_end(sq, c, ret, "waiting_promote: commit");
+}
+
+/* ---- referral sources ---- */
+
+static const char SQL_SOURCE_ADD[] =
+	"INSERT INTO referral_sources (org_id, key, label, active, sort_order) VALUES (?1, ?2, ?3, ?4, ?5)";
+static const char SQL_SOURCE_UPDATE[] =
+	"UPDATE referral_sources SET label = ?3, active = ?4, sort_order = ?5 WHERE org_id = ?1 AND key = ?2";
+static const char SQL_SOURCE_LIST[] = "SELECT " STORE_REFSOURCE_COLS " FROM referral_sources WHERE org_id = ?1 "
+				      "AND (?2 OR active) ORDER BY sort_order, label, id";
+
+static int sq_refsource_seed(struct store *s, int64_t org_id, int *added)
+{
+	struct sq_store *sq = sq_of(s);
+	int ret;
+	struct sq_conn *c = sq_begin(sq, &ret, "referral_sources_seed: begin");
+	if (!ret)
+		ret = sq_seed(c, org_id, added);
+	return sq_end(sq, c, ret, "referral_sources_seed: commit");
+}
+
+static int sq_refsource_add(struct store *s, int64_t org_id, struct referral_source *src)
+{
+	const struct sq_val v[] = { V_I(org_id), V_T(src->key), V_T(src->label), V_I(src->active),
+				    V_I(src->position) };
+	return sq_write1(s, SQL_SOURCE_ADD, "referral_source_add", v, NV(v), false, &src->id);
+}
+
+static int sq_refsource_update(struct store *s, int64_t org_id, const struct referral_source *src)
+{
+	const struct sq_val v[] = { V_I(org_id), V_T(src->key), V_T(src->label), V_I(src->active),
+				    V_I(src->position) };
+	return sq_write1(s, SQL_SOURCE_UPDATE, "referral_source_update", v, NV(v), true, NULL);
+}
+
+static int sq_refsource_list(struct store *s, int64_t org_id, bool include_inactive, struct referral_source **out,
+			     size_t *n)
+{
+	const struct sq_val v[] = { V_I(org_id), V_I(include_inactive) };
+	return sq_list1(s, SQL_SOURCE_LIST, "referral_source_list", v, NV(v), &store_refsource_map, sizeof **out,
+			(void **)out, n);
+}
+
+/* ---- persons ---- */
+
+static const char SQL_PERSON_INSERT[] =
+	"INSERT INTO persons (org_id, given_name, family_name, given_key, family_key, birth_date, national_id, "
+	"national_id_kind, phone, email, address, kin_name, kin_relation, kin_phone, substances, dual_diagnosis, "
+	"notes, created_at, created_by, updated_at, updated_by) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)";
+static const char SQL_PERSON_UPDATE[] =
+	"UPDATE persons SET given_name = ?2, family_name = ?3, given_key = ?4, family_key = ?5, birth_date = ?6, "
+	"national_id = ?7, national_id_kind = ?8, phone = ?9, email = ?10, address = ?11, kin_name = ?12, "
+	"kin_relation = ?13, kin_phone = ?14, substances = ?15, dual_diagnosis = ?16, notes = ?17, "
+	"updated_at = ?20, updated_by = ?21 WHERE org_id = ?1 AND id = ?22";
+static const char SQL_PERSON_GET[] = "SELECT " STORE_PERSON_COLS " FROM persons p WHERE p.org_id = ?1 AND p.id = ?2";
+static const char SQL_PERSON_COUNT[] = "SELECT count(*) FROM persons WHERE org_id = ?1";
+static const char SQL_PERSON_DUPES[] =
+	"SELECT " STORE_PERSON_COLS " FROM persons p WHERE p.org_id = ?1 AND p.id <> ?2 AND p.national_id = ?3 "
+	"UNION SELECT " STORE_PERSON_COLS " FROM persons p WHERE p.org_id = ?1 AND p.id <> ?2 "
+	"AND p.family_key = ?4 AND p.given_key = ?5 AND p.birth_date = ?6 ORDER BY 1";
+
+/* The 21 values of a person row in SQL_PERSON_INSERT's order; the update binds the same
+ * (?18 and ?19 unused there) plus the id as ?22. */
+#define PERSON_VALS(org_id, p, k)                                                                  \
+	V_I(org_id), V_T((p)->given_name), V_T((p)->family_name), V_T((k)->given), V_T((k)->family), \
+		V_DAY((p)->birth_date), V_TZ((p)->national_id), V_T((p)->national_id_kind),        \
+		V_T((p)->phone), V_T((p)->email), V_T((p)->address), V_T((p)->kin_name),           \
+		V_T((p)->kin_relation), V_T((p)->kin_phone), V_I((p)->substances),                 \
+		V_I((p)->dual_diagnosis), V_T((p)->notes), V_I((p)->created_at), V_ID((p)->created_by), \
+		V_I((p)->updated_at), V_ID((p)->updated_by)
+
+static int sq_person_create(struct store *s, int64_t org_id, struct person *p, const struct store_person_keys *k)
+{
+	const struct sq_val v[] = { PERSON_VALS(org_id, p, k) };
+	return sq_write1(s, SQL_PERSON_INSERT, "person_create", v, NV(v), false, &p->id);
+}
+
+static int sq_person_get(struct store *s, int64_t org_id, int64_t id, struct person *out)
+{
+	const struct sq_val v[] = { V_I(org_id), V_I(id) };
+	return sq_read1(s, SQL_PERSON_GET, "person_get", v, NV(v), &store_person_map, out, sizeof *out);
+}
+
+static int sq_person_update(struct store *s, int64_t org_id, struct person *p, const struct store_person_keys *k)
+{
+	const struct sq_val v[] = { PERSON_VALS(org_id, p, k), V_I(p->id) };
+	return sq_write1(s, SQL_PERSON_UPDATE, "person_update", v, NV(v), true, NULL);
+}
+
+static int sq_person_list(struct store *s, int64_t org_id, const struct store_person_query *q, struct person **out,
+			  size_t *n, int64_t *total)
+{
+	struct sq_store *sq = sq_of(s);
+	struct buf where = BUF_INIT, sql = BUF_INIT;
+	struct sq_val v[4] = { V_I(org_id) };
+	int nv = 1, ret;
+	buf_adds(&where, " FROM persons p WHERE p.org_id = ?1");
+	if (q->like[0]) {
+		/* SQLite's LIKE ignores ASCII case; the keys are folded already. */
+		buf_adds(&where, " AND (p.given_key || ' ' || p.family_key) LIKE ?2 ESCAPE '\\'");
+		v[nv++] = (struct sq_val)V_T(q->like);
+	}
+	buf_addf(&sql, "SELECT " STORE_PERSON_COLS "%s ORDER BY %s LIMIT ?%d OFFSET ?%d", where.data,
+		 q->q->sort == STORE_PERSON_BY_CREATED ? "p.created_at DESC, p.id DESC"
+						       : "p.family_key, p.given_key, p.id",
+		 nv + 1, nv + 2);
+	struct buf count = BUF_INIT;
+	buf_addf(&count, "SELECT count(*)%s", where.data);
+	int ncount = nv;
+	v[nv++] = (struct sq_val)V_I(q->limit);
+	v[nv++] = (struct sq_val)V_I(q->offset);
+	struct sq_conn *c = sq_begin_read(sq, &ret, "person_list: begin");
+	if (!ret)
+		ret = sq_dyn_count(c, count.data, "person_list: count", v, ncount, total);
+	if (!ret)
+		ret = sq_dyn_rows(c, sql.data, "person_list", v, nv, &store_person_map, sizeof **out, (void **)out,
+				  n, NULL);
+	ret = sq_end_read(sq, c, ret, "person_list: commit");
+	if (ret) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	buf_release(&count);
+	buf_release(&sql);
+	buf_release(&where);
+	return ret;
+}
+
+static int sq_person_count(struct store *s, int64_t org_id, int64_t *n)
+{
+	struct sq_store *sq = sq_of(s);
+	const struct sq_val v[] = { V_I(org_id) };
+	struct sq_conn *c = sq_get(sq, false);
+	int ret = sq_i(c, SQL_PERSON_COUNT, "person_count", v, NV(v), n);
+	sq_put(sq, c, false);
+	return ret;
+}
+
+static int sq_person_duplicates(struct store *s, int64_t org_id, const struct person *p,
+				const struct store_person_keys *k, struct person **out, size_t *n)
+{
+	const struct sq_val v[] = { V_I(org_id), V_I(p->id), V_TZ(p->national_id), V_T(k->family), V_T(k->given),
+				    V_DAY(p->birth_date) };
+	return sq_list1(s, SQL_PERSON_DUPES, "person_find_duplicates", v, NV(v), &store_person_map, sizeof **out,
+			(void **)out, n);
+}
+
+/* ---- referrals ---- */
+
+static const char SQL_REFERRAL_INSERT[] =
+	"INSERT INTO referrals (org_id, person_id, programme_id, source_key, referrer_name, referrer_org, "
+	"received_on, reason, status, status_on, created_at, created_by, updated_at) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+static const char SQL_HISTORY_INSERT[] =
+	"INSERT INTO referral_history (org_id, referral_id, from_status, to_status, on_day, at, by_user, note) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+static const char SQL_REFERRAL_GET[] = "SELECT " STORE_REFERRAL_COLS STORE_REFERRAL_FROM
+				       " WHERE r.org_id = ?1 AND r.id = ?2";
+static const char SQL_REFERRAL_STATUS[] = "UPDATE referrals SET status = ?4, status_on = ?5, updated_at = ?6 "
+					  "WHERE org_id = ?1 AND id = ?2 AND status = ?3";
+static const char SQL_REFERRAL_EXISTS[] = "SELECT count(*) FROM referrals WHERE org_id = ?1 AND id = ?2";
+static const char SQL_REFERRAL_LINK[] =
+	"UPDATE referrals SET person_id = ?3, updated_at = ?4 WHERE org_id = ?1 AND id = ?2";
+static const char SQL_HISTORY_LIST[] = "SELECT " STORE_REFEVENT_COLS " FROM referral_history "
+				       "WHERE org_id = ?1 AND referral_id = ?2 ORDER BY id";
+
+/* Inside a write transaction: the referral and its first history entry. */
+static int sq_referral_insert(struct sq_conn *c, int64_t org_id, struct referral *r)
+{
+	const struct sq_val v[] = { V_I(org_id), V_ID(r->person_id), V_ID(r->programme_id), V_T(r->source_key),
+				    V_T(r->referrer_name), V_T(r->referrer_org), V_I(r->received_on),
+				    V_T(r->reason), V_T(r->status), V_I(r->status_on), V_I(r->created_at),
+				    V_ID(r->created_by), V_I(r->updated_at) };
+	int ret = sq_w(c, SQL_REFERRAL_INSERT, "referral_create", v, NV(v), NULL);
+	if (ret)
+		return ret;
+	r->id = sqlite3_last_insert_rowid(c->db);
+	const struct sq_val h[] = { V_I(org_id), V_I(r->id), V_T(""), V_T(r->status), V_I(r->status_on),
+				    V_I(r->created_at), V_ID(r->created_by), V_T("") };
+	return sq_w(c, SQL_HISTORY_INSERT, "referral_create: history", h, NV(h), NULL);
+}
+
+static int sq_referral_create(struct store *s, int64_t org_id, struct referral *r)
+{
+	struct sq_store *sq = sq_of(s);
+	int ret;
+	struct sq_conn *c = sq_begin(sq, &ret, "referral_create: begin");
+	if (!ret)
+		ret = sq_referral_insert(c, org_id, r);
+	return sq_end(sq, c, ret, "referral_create: commit");
+}
+
+static int sq_referral_get(struct store *s, int64_t org_id, int64_t id, struct referral *out)
+{
+	const struct sq_val v[] = { V_I(org_id), V_I(id) };
+	return sq_read1(s, SQL_REFERRAL_GET, "referral_get", v, NV(v), &store_referral_map, out, sizeof *out);
+}
+
+#define OPEN_REFERRALS "('received', 'assessed', 'offered_conversation', 'waiting_list')"
+
+static int sq_referral_list(struct store *s, int64_t org_id, const struct referral_query *q, struct referral **out,
+			    size_t *n, int64_t *total)
+{
+	struct sq_store *sq = sq_of(s);
+	struct buf where = BUF_INIT, sql = BUF_INIT, count = BUF_INIT;
+	struct sq_val v[6] = { V_I(org_id) };
+	int nv = 1, ret;
+	buf_adds(&where, STORE_REFERRAL_FROM " WHERE r.org_id = ?1");
+	if (!strcmp(q->status, "open")) {
+		buf_adds(&where, " AND r.status IN " OPEN_REFERRALS);
+	} else if (q->status[0]) {
+		v[nv++] = (struct sq_val)V_T(q->status);
+		buf_addf(&where, " AND r.status = ?%d", nv);
+	}
+	if (q->programme_id) {
+		v[nv++] = (struct sq_val)V_I(q->programme_id);
+		buf_addf(&where, " AND r.programme_id = ?%d", nv);
+	}
+	if (q->person_id) {
+		v[nv++] = (struct sq_val)V_I(q->person_id);
+		buf_addf(&where, " AND r.person_id = ?%d", nv);
+	}
+	buf_addf(&count, "SELECT count(*)%s", where.data);
+	buf_addf(&sql, "SELECT " STORE_REFERRAL_COLS "%s ORDER BY r.received_on, r.id LIMIT ?%d OFFSET ?%d",
+		 where.data, nv + 1, nv + 2);
+	int ncount = nv;
+	v[nv++] = (struct sq_val)V_I(q->limit);
+	v[nv++] = (struct sq_val)V_I(q->offset);
+	struct sq_conn *c = sq_begin_read(sq, &ret, "referral_list: begin");
+	if (!ret)
+		ret = sq_dyn_count(c, count.data, "referral_list: count", v, ncount, total);
+	if (!ret)
+		ret = sq_dyn_rows(c, sql.data, "referral_list", v, nv, &store_referral_map, sizeof **out,
+				  (void **)out, n, NULL);
+	ret = sq_end_read(sq, c, ret, "referral_list: commit");
+	if (ret) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	buf_release(&count);
+	buf_release(&sql);
+	buf_release(&where);
+	return ret;
+}
+
+static int sq_referral_set_status(struct store *s, int64_t org_id, int64_t id, const struct referral_event *ev)
+{
+	struct sq_store *sq = sq_of(s);
+	const struct sq_val v[] = { V_I(org_id), V_I(id), V_T(ev->from_status), V_T(ev->to_status),
+				    V_I(ev->on_day), V_I(ev->at) };
+	int ret, changes = 0;
+	int64_t exists;
+	struct sq_conn *c = sq_begin(sq, &ret, "referral_set_status: begin");
+	if (!ret)
+		ret = sq_w(c, SQL_REFERRAL_STATUS, "referral_set_status", v, NV(v), &changes);
+	if (!ret && !changes) {
+		ret = sq_i(c, SQL_REFERRAL_EXISTS, "referral_set_status", v, 2, &exists);
+		if (!ret)
+			ret = exists ? store_error(STORE_CONFLICT, "referral_set_status: the status has changed meanwhile")
+				     : store_error(STORE_NOTFOUND, "referral_set_status: not found");
+	}
+	if (!ret) {
+		const struct sq_val h[] = { V_I(org_id), V_I(id), V_T(ev->from_status), V_T(ev->to_status),
+					    V_I(ev->on_day), V_I(ev->at), V_ID(ev->by_user), V_T(ev->note) };
+		ret = sq_w(c, SQL_HISTORY_INSERT, "referral_set_status: history", h, NV(h), NULL);
+	}
+	return sq_end(sq, c, ret, "referral_set_status: commit");
+}
+
+static int sq_referral_link_person(struct store *s, int64_t org_id, int64_t id, int64_t person_id)
+{
+	const struct sq_val v[] = { V_I(org_id), V_I(id), V_ID(person_id), V_I(now_seconds()) };
+	return sq_write1(s, SQL_REFERRAL_LINK, "referral_link_person", v, NV(v), true, NULL);
+}
+
+static int sq_referral_history(struct store *s, int64_t org_id, int64_t referral_id, struct referral_event **out,
+			       size_t *n)
+{
+	const struct sq_val v[] = { V_I(org_id), V_I(referral_id) };
+	return sq_list1(s, SQL_HISTORY_LIST, "referral_history", v, NV(v), &store_refevent_map, sizeof **out,
+			(void **)out, n);
+}
+
+/* ---- self-referrals ---- */
+
+static const char SQL_SELFREF_INSERT[] =
+	"INSERT INTO self_referrals (org_id, name, phone, email, message, consent_at, addr_hash, status, "
+	"created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'new', ?8)";
+static const char SQL_SELFREF_GET[] = "SELECT " STORE_SELFREF_COLS " FROM self_referrals WHERE org_id = ?1 AND id = ?2";
+static const char SQL_SELFREF_COUNT_ALL[] = "SELECT count(*) FROM self_referrals WHERE org_id = ?1";
+static const char SQL_SELFREF_LIST_ALL[] = "SELECT " STORE_SELFREF_COLS " FROM self_referrals WHERE org_id = ?1 "
+					   "ORDER BY created_at, id LIMIT ?2 OFFSET ?3";
+static const char SQL_SELFREF_COUNT_ST[] = "SELECT count(*) FROM self_referrals WHERE org_id = ?1 AND status = ?4";
+static const char SQL_SELFREF_LIST_ST[] = "SELECT " STORE_SELFREF_COLS " FROM self_referrals WHERE org_id = ?1 "
+					  "AND status = ?4 ORDER BY created_at, id LIMIT ?2 OFFSET ?3";
+static const char SQL_SELFREF_STATE[] =
+	"SELECT status = 'new' FROM self_referrals WHERE org_id = ?1 AND id = ?2";
+static const char SQL_SELFREF_TAKE[] =
+	"UPDATE self_referrals SET status = 'taken', referral_id = ?3, handled_at = ?4, handled_by = ?5 "
+	"WHERE org_id = ?1 AND id = ?2 AND status = 'new'";
+static const char SQL_SELFREF_DISCARD[] =
+	"UPDATE self_referrals SET status = 'discarded', handled_at = ?3, handled_by = ?4 "
+	"WHERE org_id = ?1 AND id = ?2 AND status = 'new'";
+static const char SQL_SELFREF_RECENT_ALL[] =
+	"SELECT count(*) FROM self_referrals WHERE addr_hash = ?1 AND created_at >= ?2";
+static const char SQL_SELFREF_RECENT_ORG[] =
+	"SELECT count(*) FROM self_referrals WHERE addr_hash = ?1 AND created_at >= ?2 AND org_id = ?3";
+
+static int sq_selfref_create(struct store *s, int64_t org_id, struct self_referral *sr)
+{
+	const struct sq_val v[] = { V_I(org_id), V_T(sr->name), V_T(sr->phone), V_T(sr->email), V_T(sr->message),
+				    V_I(sr->consent_at), V_T(sr->addr_hash), V_I(sr->created_at) };
+	return sq_write1(s, SQL_SELFREF_INSERT, "self_referral_create", v, NV(v), false, &sr->id);
+}
+
+static int sq_selfref_get(struct store *s, int64_t org_id, int64_t id, struct self_referral *out)
+{
+	const struct sq_val v[] = { V_I(org_id), V_I(id) };
+	return sq_read1(s, SQL_SELFREF_GET, "self_referral_get", v, NV(v), &store_selfref_map, out, sizeof *out);
+}
+
+static int sq_selfref_list(struct store *s, int64_t org_id, const char *status, int limit, int offset,
+			   struct self_referral **out, size_t *n, int64_t *total)
+{
+	struct sq_store *sq = sq_of(s);
+	const struct sq_val v[] = { V_I(org_id), V_I(limit), V_I(offset), V_T(status) };
+	bool all = !status[0];
+	int ret;
+	struct sq_conn *c = sq_begin_read(sq, &ret, "self_referral_list: begin");
+	if (!ret)
+		ret = sq_i(c, all ? SQL_SELFREF_COUNT_ALL : SQL_SELFREF_COUNT_ST, "self_referral_list: count", v,
+			   all ? 1 : 4, total);
+	if (!ret)
+		ret = sq_rows(c, all ? SQL_SELFREF_LIST_ALL : SQL_SELFREF_LIST_ST, "self_referral_list", v,
+			      all ? 3 : 4, &store_selfref_map, sizeof **out, (void **)out, n);
+	ret = sq_end_read(sq, c, ret, "self_referral_list: commit");
+	if (ret) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return ret;
+}
+
+/* NOTFOUND or CONFLICT for a self-referral that an update "WHERE status = 'new'" missed. */
+static int sq_selfref_missed(struct sq_conn *c, int64_t org_id, int64_t id, const char *what)
+{
+	const struct sq_val v[] = { V_I(org_id), V_I(id) };
+	int64_t is_new;
+	int ret = sq_i(c, SQL_SELFREF_STATE, what, v, NV(v), &is_new);
+	if (ret)
+		return ret;
+	return store_error(is_new ? STORE_ERROR : STORE_CONFLICT, "%s: it has been handled already", what);
+}
+
+static int sq_selfref_take(struct store *s, int64_t org_id, int64_t id, struct referral *r)
+{
+	struct sq_store *sq = sq_of(s);
+	const struct sq_val v[] = { V_I(org_id), V_I(id) };
+	int ret, changes = 0;
+	int64_t is_new = 0;
+	struct sq_conn *c = sq_begin(sq, &ret, "self_referral_take: begin");
+	if (!ret)
+		ret = sq_i(c, SQL_SELFREF_STATE, "self_referral_take", v, NV(v), &is_new);
+	if (!ret && !is_new)
+		ret = store_error(STORE_CONFLICT, "self_referral_take: it has been handled already");
+	if (!ret)
+		ret = sq_referral_insert(c, org_id, r);
+	if (!ret) {
+		const struct sq_val u[] = { V_I(org_id), V_I(id), V_I(r->id), V_I(r->created_at),
+					    V_ID(r->created_by) };
+		ret = sq_w(c, SQL_SELFREF_TAKE, "self_referral_take", u, NV(u), &changes);
+		if (!ret && !changes)
+			ret = sq_selfref_missed(c, org_id, id, "self_referral_take");
+	}
+	return sq_end(sq, c, ret, "self_referral_take: commit");
+}
+
+static int sq_selfref_discard(struct store *s, int64_t org_id, int64_t id, int64_t by_user, int64_t at)
+{
+	struct sq_store *sq = sq_of(s);
+	const struct sq_val v[] = { V_I(org_id), V_I(id), V_I(at), V_ID(by_user) };
+	int ret, changes = 0;
+	struct sq_conn *c = sq_begin(sq, &ret, "self_referral_discard: begin");
+	if (!ret)
+		ret = sq_w(c, SQL_SELFREF_DISCARD, "self_referral_discard", v, NV(v), &changes);
+	if (!ret && !changes)
+		ret = sq_selfref_missed(c, org_id, id, "self_referral_discard");
+	return sq_end(sq, c, ret, "self_referral_discard: commit");
+}
+
+static int sq_selfref_count_recent(struct store *s, int64_t org_id, const char *addr_hash, int64_t since,
+				   int64_t *n)
+{
+	struct sq_store *sq = sq_of(s);
+	const struct sq_val v[] = { V_T(addr_hash), V_I(since), V_I(org_id) };
+	struct sq_conn *c = sq_get(sq, false);
+	int ret = sq_i(c, org_id ? SQL_SELFREF_RECENT_ORG : SQL_SELFREF_RECENT_ALL, "self_referral_count_recent", v,
+		       org_id ? 3 : 2, n);
+	sq_put(sq, c, false);
+	return ret;
+}
+
+/* ---- enrolments ---- */
+
+static const char SQL_ENROL_INSERT[] =
+	"INSERT INTO enrolments (org_id, person_id, programme_id, therapist_id, referral_id, status, phase, "
+	"started_on, phase_since, last_change_on, paused_since, ended_on, reason_key, reason_note, pauses, "
+	"version, created_at, updated_at) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 1, ?16, ?17)";
+static const char SQL_EVENT_INSERT[] =
+	"INSERT INTO enrolment_events (org_id, enrolment_id, kind, from_phase, to_phase, on_day, reason, by_user, "
+	"at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+static const char SQL_ENROL_GET[] = "SELECT " STORE_ENROLMENT_COLS " FROM enrolments e WHERE e.org_id = ?1 AND e.id = ?2";
+static const char SQL_ENROL_CHANGE[] =
+	"UPDATE enrolments SET therapist_id = ?4, status = ?5, phase = ?6, phase_since = ?7, last_change_on = ?8, "
+	"paused_since = ?9, ended_on = ?10, reason_key = ?11, reason_note = ?12, pauses = ?13, "
+	"version = version + 1, updated_at = ?14 WHERE org_id = ?1 AND id = ?2 AND version = ?3";
+static const char SQL_ENROL_EXISTS[] = "SELECT count(*) FROM enrolments WHERE org_id = ?1 AND id = ?2";
+static const char SQL_EVENT_LIST[] = "SELECT " STORE_EVENT_COLS " FROM enrolment_events "
+				     "WHERE org_id = ?1 AND enrolment_id = ?2 ORDER BY on_day, id";
+static const char SQL_PHASE_COUNTS[] =
+	"SELECT phase, count(*) FROM enrolments WHERE org_id = ?1 AND programme_id = ?2 "
+	"AND status IN ('active', 'paused') GROUP BY phase";
+
+static int sq_event_insert(struct sq_conn *c, int64_t org_id, struct enrolment_event *ev)
+{
+	const struct sq_val v[] = { V_I(org_id), V_I(ev->enrolment_id), V_T(ev->kind),
+				    V_PHASE(ev->from_phase), V_PHASE(ev->to_phase),
+				    V_I(ev->on_day), V_T(ev->reason), V_ID(ev->by_user), V_I(ev->at) };
+	int ret = sq_w(c, SQL_EVENT_INSERT, "enrolment event", v, NV(v), NULL);
+	if (!ret)
+		ev->id = sqlite3_last_insert_rowid(c->db);
+	return ret;
+}
+
+static int sq_enrolment_create(struct store *s, int64_t org_id, struct enrolment *e, struct enrolment_event *ev)
+{
+	struct sq_store *sq = sq_of(s);
+	int ret;
+	struct sq_conn *c = sq_begin(sq, &ret, "enrolment_create: begin");
+	if (!ret) {
+		const struct sq_val v[] = { V_I(org_id), V_I(e->person_id), V_I(e->programme_id), V_ID(e->therapist_id),
+					    V_ID(e->referral_id), V_T(e->status), V_I(e->phase), V_I(e->started_on),
+					    V_I(e->phase_since), V_I(e->last_change_on), V_DAY(e->paused_since),
+					    V_DAY(e->ended_on), V_T(e->reason_key), V_T(e->reason_note),
+					    V_I(e->pauses), V_I(e->created_at), V_I(e->updated_at) };
+		ret = sq_w(c, SQL_ENROL_INSERT, "enrolment_create", v, NV(v), NULL);
+	}
+	if (!ret) {
+		e->id = ev->enrolment_id = sqlite3_last_insert_rowid(c->db);
+		ret = sq_event_insert(c, org_id, ev);
+	}
+	return sq_end(sq, c, ret, "enrolment_create: commit");
+}
+
+static int sq_enrolment_get(struct store *s, int64_t org_id, int64_t id, struct enrolment *out)
+{
+	const struct sq_val v[] = { V_I(org_id), V_I(id) };
+	return sq_read1(s, SQL_ENROL_GET, "enrolment_get", v, NV(v), &store_enrolment_map, out, sizeof *out);
+}
+
+static int sq_enrolment_change(struct store *s, int64_t org_id, struct enrolment *e, int64_t expected_version,
+			       struct enrolment_event *ev)
+{
+	struct sq_store *sq = sq_of(s);
+	const struct sq_val v[] = { V_I(org_id), V_I(e->id), V_I(expected_version), V_ID(e->therapist_id),
+				    V_T(e->status), V_I(e->phase), V_I(e->phase_since), V_I(e->last_change_on),
+				    V_DAY(e->paused_since), V_DAY(e->ended_on), V_T(e->reason_key),
+				    V_T(e->reason_note), V_I(e->pauses), V_I(e->updated_at) };
+	int ret, changes = 0;
+	int64_t exists;
+	struct sq_conn *c = sq_begin(sq, &ret, "enrolment_change: begin");
+	if (!ret)
+		ret = sq_w(c, SQL_ENROL_CHANGE, "enrolment_change", v, NV(v), &changes);
+	if (!ret && !changes) {
+		ret = sq_i(c, SQL_ENROL_EXISTS, "enrolment_change", v, 2, &exists);
+		if (!ret)
+			ret = exists ? store_error(STORE_CONFLICT, "enrolment_change: changed meanwhile (version)")
+				     : store_error(STORE_NOTFOUND, "enrolment_change: not found");
+	}
+	if (!ret)
+		ret = sq_event_insert(c, org_id, ev);
+	ret = sq_end(sq, c, ret, "enrolment_change: commit");
+	if (!ret)
+		e->version = expected_version + 1;
+	return ret;
+}
+
+static int sq_enrolment_events(struct store *s, int64_t org_id, int64_t enrolment_id, struct enrolment_event **out,
+			       size_t *n)
+{
+	const struct sq_val v[] = { V_I(org_id), V_I(enrolment_id) };
+	return sq_list1(s, SQL_EVENT_LIST, "enrolment_events", v, NV(v), &store_event_map, sizeof **out,
+			(void **)out, n);
+}
+
+static bool read_enrolment_row_rest(sqlite3_stmt *st, void *row)
+{
+	struct enrolment_row *r = row;
+	return sq_read_map(st, store_enrolment_map.n, &store_enrolment_row_map, r);
+}
+
+static int sq_enrolment_list(struct store *s, int64_t org_id, const struct enrolment_query *q,
+			     struct enrolment_row **out, size_t *n, int64_t *total)
+{
+	struct sq_store *sq = sq_of(s);
+	struct buf where = BUF_INIT, sql = BUF_INIT, count = BUF_INIT;
+	struct sq_val v[10] = { V_I(org_id) };
+	int nv = 1, ret;
+	buf_adds(&where, " FROM enrolments e JOIN persons p ON p.org_id = e.org_id AND p.id = e.person_id "
+			 "WHERE e.org_id = ?1");
+	if (q->programme_id) {
+		v[nv++] = (struct sq_val)V_I(q->programme_id);
+		buf_addf(&where, " AND e.programme_id = ?%d", nv);
+	}
+	if (q->therapist_id) {
+		v[nv++] = (struct sq_val)V_I(q->therapist_id);
+		buf_addf(&where, " AND e.therapist_id = ?%d", nv);
+	}
+	if (q->person_id) {
+		v[nv++] = (struct sq_val)V_I(q->person_id);
+		buf_addf(&where, " AND e.person_id = ?%d", nv);
+	}
+	if (!strcmp(q->status, "open")) {
+		buf_adds(&where, " AND e.status IN ('active', 'paused')");
+	} else if (q->status[0]) {
+		v[nv++] = (struct sq_val)V_T(q->status);
+		buf_addf(&where, " AND e.status = ?%d", nv);
+	}
+	if (q->phase >= 0) {
+		v[nv++] = (struct sq_val)V_I(q->phase);
+		buf_addf(&where, " AND e.phase = ?%d", nv);
+	}
+	buf_addf(&count, "SELECT count(*)%s", where.data);
+	int ncount = nv;
+	/* The counts are per row, through attendance_enrolment_day: their cost follows the
+	 * person's attendance, not the table. */
+	buf_addf(&sql,
+		 "SELECT " STORE_ENROLMENT_COLS ", p.given_name, p.family_name, "
+		 "(SELECT count(DISTINCT a.on_day) FROM attendance a WHERE a.org_id = e.org_id "
+		 "AND a.enrolment_id = e.id AND a.attended = 1 AND a.on_day >= e.phase_since), "
+		 "(SELECT count(DISTINCT a.on_day) FROM attendance a WHERE a.org_id = e.org_id "
+		 "AND a.enrolment_id = e.id AND a.attended = 1 AND a.on_day >= ?%d), "
+		 "(SELECT max(a.on_day) FROM attendance a WHERE a.org_id = e.org_id "
+		 "AND a.enrolment_id = e.id AND a.attended = 1)"
+		 "%s ORDER BY %s LIMIT ?%d OFFSET ?%d",
+		 nv + 1, where.data,
+		 q->sort == STORE_ENROL_BY_STARTED ? "e.started_on DESC, e.id DESC"
+		 : q->sort == STORE_ENROL_BY_PHASE ? "e.phase, e.phase_since, p.family_key, p.given_key, e.id"
+						   : "p.family_key, p.given_key, e.id",
+		 nv + 2, nv + 3);
+	v[nv++] = (struct sq_val)V_I(q->recent_from == DATE_NONE ? INT32_MAX : q->recent_from);
+	v[nv++] = (struct sq_val)V_I(q->limit);
+	v[nv++] = (struct sq_val)V_I(q->offset);
+	struct sq_conn *c = sq_begin_read(sq, &ret, "enrolment_list: begin");
+	if (!ret)
+		ret = sq_dyn_count(c, count.data, "enrolment_list: count", v, ncount, total);
+	if (!ret)
+		ret = sq_dyn_rows(c, sql.data, "enrolment_list", v, nv, &store_enrolment_map, sizeof **out,
+				  (void **)out, n, read_enrolment_row_rest);
+	ret = sq_end_read(sq, c, ret, "enrolment_list: commit");
+	if (ret) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	buf_release(&count);
+	buf_release(&sql);
+	buf_release(&where);
+	return ret;
+}
+
+static int sq_enrolment_phase_counts(struct store *s, int64_t org_id, int64_t programme_id,
+				     int counts[STORE_PHASES_MAX])
+{
+	struct sq_store *sq = sq_of(s);
+	const struct sq_val v[] = { V_I(org_id), V_I(programme_id) };
+	struct sq_conn *c = sq_get(sq, false);
+	int ret = STORE_ERROR;
+	sqlite3_stmt *st = sq_prep(c, SQL_PHASE_COUNTS, v, NV(v));
+	if (st) {
+		int rc;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			int phase = sqlite3_column_int(st, 0);
+			if (phase >= 0 && phase < STORE_PHASES_MAX)
+				counts[phase] = sqlite3_column_int(st, 1);
+		}
+		ret = rc == SQLITE_DONE ? STORE_OK : sq_fail(c->db, "enrolment_phase_counts");
+		sq_done(st);
+	}
+	sq_put(sq, c, false);
+	return ret;
+}
+
+/* ---- attendance ---- */
+
+static const char SQL_ATT_SESSION_INSERT[] =
+	"INSERT INTO attendance_sessions (org_id, programme_id, group_id, phase_key, on_day, start_min, end_min, "
+	"kind, leader_id, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+static const char SQL_ATT_SESSION_GET[] = "SELECT " STORE_SESSION_COLS " FROM attendance_sessions "
+				      "WHERE org_id = ?1 AND id = ?2";
+static const char SQL_SESSION_OF_GROUP[] = "SELECT " STORE_SESSION_COLS " FROM attendance_sessions "
+					   "WHERE org_id = ?1 AND group_id = ?2 AND on_day = ?3";
+static const char SQL_ATT_GET[] = "SELECT " STORE_ATTENDANCE_COLS STORE_ATTENDANCE_FROM
+				  " WHERE a.org_id = ?1 AND a.session_id = ?2 AND a.enrolment_id = ?3";
+static const char SQL_ATT_INSERT[] =
+	"INSERT INTO attendance (org_id, programme_id, session_id, on_day, enrolment_id, attended, minutes, note, "
+	"recorded_by, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+static const char SQL_ATT_UPDATE[] =
+	"UPDATE attendance SET attended = ?3, minutes = ?4, note = ?5, recorded_by = ?6, recorded_at = ?7 "
+	"WHERE org_id = ?1 AND id = ?2";
+/* Everybody in the group on the session's day (member = 1) and everybody with a row. */
+static const char SQL_ROSTER[] =
+	"WITH s AS (SELECT id, org_id, programme_id, group_id, on_day, kind FROM attendance_sessions "
+	"WHERE org_id = ?1 AND id = ?2), "
+	"cand AS (SELECT eid, max(member) AS member FROM ("
+	"SELECT m.enrolment_id AS eid, 1 AS member FROM group_members m JOIN s ON m.org_id = s.org_id "
+	"AND m.group_id = s.group_id WHERE m.from_day <= s.on_day AND (m.to_day IS NULL OR m.to_day >= s.on_day) "
+	"UNION ALL SELECT a.enrolment_id, 0 FROM attendance a JOIN s ON a.org_id = s.org_id AND a.session_id = s.id"
+	") AS u GROUP BY eid) "
+	"SELECT e.id, e.person_id, p.given_name, p.family_name, e.status, cand.member, a.id IS NOT NULL, "
+	"a.id, s.org_id, s.id, e.id, a.attended, a.minutes, a.note, a.recorded_by, a.recorded_at, s.on_day, "
+	"s.group_id, s.kind "
+	"FROM cand CROSS JOIN s JOIN enrolments e ON e.org_id = s.org_id AND e.id = cand.eid "
+	"JOIN persons p ON p.org_id = e.org_id AND p.id = e.person_id "
+	"LEFT JOIN attendance a ON a.org_id = s.org_id AND a.session_id = s.id AND a.enrolment_id = e.id "
+	"ORDER BY p.family_key, p.given_key, e.id";
+static const char SQL_ATT_DATES[] =
+	"SELECT DISTINCT on_day FROM attendance WHERE org_id = ?1 AND enrolment_id = ?2 AND attended = 1 "
+	"AND on_day >= ?3 AND on_day <= ?4 ORDER BY on_day";
+static const char SQL_ATT_OF_ENROL[] = "SELECT " STORE_ATTENDANCE_COLS STORE_ATTENDANCE_FROM
+				       " WHERE a.org_id = ?1 AND a.enrolment_id = ?2 AND a.on_day >= ?3 "
+				       "AND a.on_day <= ?4 ORDER BY a.on_day, s.start_min, a.id";
+
+/* Inside a write transaction: inserts se (programme from its group, if it has one). */
+static int sq_session_insert(struct sq_conn *c, int64_t org_id, struct att_session *se)
+{
+	int ret;
+	if (se->group_id) {
+		const struct sq_val vg[] = { V_I(org_id), V_I(se->group_id) };
+		ret = sq_i(c, SQL_GROUP_PROGRAMME, "session: group", vg, NV(vg), &se->programme_id);
+		if (ret == STORE_NOTFOUND)
+			ret = store_error(STORE_INVALID, "session: no such group");
+		if (ret)
+			return ret;
+	}
+	const struct sq_val v[] = { V_I(org_id), V_I(se->programme_id), V_ID(se->group_id), V_T(se->phase_key),
+				    V_I(se->on_day), V_I(se->start_min), V_I(se->end_min), V_T(se->kind),
+				    V_ID(se->leader_id), V_I(se->created_at), V_ID(se->created_by) };
+	ret = sq_w(c, SQL_ATT_SESSION_INSERT, "att_session_create", v, NV(v), NULL);
+	if (!ret)
+		se->id = sqlite3_last_insert_rowid(c->db);
+	return ret;
+}
+
+static int sq_att_session_create(struct store *s, int64_t org_id, struct att_session *se)
+{
+	struct sq_store *sq = sq_of(s);
+	int ret;
+	struct sq_conn *c = sq_begin(sq, &ret, "att_session_create: begin");
+	if (!ret)
+		ret = sq_session_insert(c, org_id, se);
+	return sq_end(sq, c, ret, "att_session_create: commit");
+}
+
+static int sq_att_session_get(struct store *s, int64_t org_id, int64_t id, struct att_session *out)
+{
+	const struct sq_val v[] = { V_I(org_id), V_I(id) };
+	return sq_read1(s, SQL_ATT_SESSION_GET, "att_session_get", v, NV(v), &store_session_map, out, sizeof *out);
+}
+
+static int sq_att_session_for_group(struct store *s, int64_t org_id, struct att_session *se, bool *created)
+{
+	struct sq_store *sq = sq_of(s);
+	const struct sq_val v[] = { V_I(org_id), V_I(se->group_id), V_I(se->on_day) };
+	struct att_session found;
+	int ret;
+	struct sq_conn *c = sq_begin(sq, &ret, "att_session_for_group: begin");
+	if (!ret) {
+		ret = sq_r(c, SQL_SESSION_OF_GROUP, "att_session_for_group", v, NV(v), &store_session_map, &found,
+			   sizeof found);
+		if (!ret) {
+			*se = found;
+		} else if (ret == STORE_NOTFOUND) {
+			ret = sq_session_insert(c, org_id, se);
+			*created = !ret;
+		}
+	}
+	return sq_end(sq, c, ret, "att_session_for_group: commit");
+}
+
+static int sq_att_session_list(struct store *s, int64_t org_id, int64_t programme_id, int64_t group_id, int32_t from,
+			       int32_t to, int limit, struct att_session **out, size_t *n)
+{
+	struct sq_store *sq = sq_of(s);
+	struct buf sql = BUF_INIT;
+	struct sq_val v[6] = { V_I(org_id), V_I(from), V_I(to), V_I(limit) };
+	int nv = 4;
+	buf_adds(&sql, "SELECT " STORE_SESSION_COLS " FROM attendance_sessions WHERE org_id = ?1");
+	if (programme_id) {
+		v[nv++] = (struct sq_val)V_I(programme_id);
+		buf_addf(&sql, " AND programme_id = ?%d", nv);
+	}
+	if (group_id) {
+		v[nv++] = (struct sq_val)V_I(group_id);
+		buf_addf(&sql, " AND group_id = ?%d", nv);
+	}
+	buf_adds(&sql, " AND on_day >= ?2 AND on_day <= ?3 ORDER BY on_day, start_min, id LIMIT ?4");
+	struct sq_conn *c = sq_get(sq, false);
+	int ret = sq_dyn_rows(c, sql.data, "att_session_list", v, nv, &store_session_map, sizeof **out,
+			      (void **)out, n, NULL);
+	sq_put(sq, c, false);
+	buf_release(&sql);
+	return ret;
+}
+
+static int sq_attendance_save(struct store *s, int64_t org_id, int64_t session_id, const struct attendance *rows,
+			      size_t nrows, int64_t by_user, int64_t at, struct attendance_change **changes,
+			      size_t *nchanges)
+{
+	struct sq_store *sq = sq_of(s);
+	const struct sq_val vs[] = { V_I(org_id), V_I(session_id) };
+	struct att_session head;
+	struct attendance_change *ch = nrows ? xcalloc(nrows, sizeof *ch) : NULL;
+	size_t nch = 0;
+	int ret;
+	struct sq_conn *c = sq_begin(sq, &ret, "attendance_save: begin");
+	if (!ret)
+		ret = sq_r(c, SQL_ATT_SESSION_GET, "attendance_save: session", vs, NV(vs), &store_session_map, &head,
+			   sizeof head);
+	for (size_t i = 0; i < nrows && !ret; i++) {
+		const struct attendance *in = &rows[i];
+		struct attendance old;
+		const struct sq_val vk[] = { V_I(org_id), V_I(session_id), V_I(in->enrolment_id) };
+		ret = sq_r(c, SQL_ATT_GET, "attendance_save: row", vk, NV(vk), &store_attendance_map, &old, sizeof old);
+		if (ret == STORE_NOTFOUND) {
+			const struct sq_val v[] = { V_I(org_id), V_I(head.programme_id), V_I(session_id),
+						    V_I(head.on_day), V_I(in->enrolment_id), V_I(in->attended),
+						    V_I(in->minutes), V_T(in->note), V_ID(by_user), V_I(at) };
+			ret = sq_w(c, SQL_ATT_INSERT, "attendance_save: insert", v, NV(v), NULL);
+			if (!ret) {
+				ch[nch].existed = false;
+				old.id = sqlite3_last_insert_rowid(c->db);
+			}
+		} else if (!ret) {
+			if (old.attended == in->attended && old.minutes == in->minutes && !strcmp(old.note, in->note))
+				continue;
+			const struct sq_val v[] = { V_I(org_id), V_I(old.id), V_I(in->attended), V_I(in->minutes),
+						    V_T(in->note), V_ID(by_user), V_I(at) };
+			ret = sq_w(c, SQL_ATT_UPDATE, "attendance_save: update", v, NV(v), NULL);
+			ch[nch].existed = true;
+			ch[nch].was_attended = old.attended;
+			ch[nch].was_minutes = old.minutes;
+			memcpy(ch[nch].was_note, old.note, sizeof old.note);
+		}
+		if (!ret)
+			ret = sq_r(c, SQL_ATT_GET, "attendance_save: row", vk, NV(vk), &store_attendance_map,
+				   &ch[nch++].now, sizeof ch->now);
+	}
+	ret = sq_end(sq, c, ret, "attendance_save: commit");
+	if (ret || !nch) {
+		free(ch);
+		ch = NULL;
+		nch = 0;
+	}
+	*changes = ch;
+	*nchanges = nch;
+	return ret;
+}
+
+static bool read_roster_rest(sqlite3_stmt *st, void *row)
+{
+	struct roster_line *r = row;
+	return sq_read_map(st, store_roster_map.n, &store_attendance_map, &r->a);
+}
+
+static int sq_attendance_roster(struct store *s, int64_t org_id, int64_t session_id, struct roster_line **out,
+				size_t *n)
+{
+	struct sq_store *sq = sq_of(s);
+	const struct sq_val v[] = { V_I(org_id), V_I(session_id) };
+	struct sq_conn *c = sq_get(sq, false);
+	int ret = STORE_ERROR;
+	sqlite3_stmt *st = sq_prep(c, SQL_ROSTER, v, NV(v));
+	if (st)
+		ret = sq_collect_map(c, st, "attendance_roster", &store_roster_map, sizeof **out, (void **)out, n,
+				     read_roster_rest);
+	sq_put(sq, c, false);
+	return ret;
+}
+
+static int sq_attendance_dates(struct store *s, int64_t org_id, int64_t enrolment_id, int32_t from, int32_t to,
+			       int32_t **out, size_t *n)
+{
+	static const struct store_col day_col[] = { { SCOL_DAY, 0, sizeof(int32_t) } };
+	static const struct store_cols day_map = { day_col, 1 };
+	const struct sq_val v[] = { V_I(org_id), V_I(enrolment_id), V_I(from), V_I(to) };
+	return sq_list1(s, SQL_ATT_DATES, "attendance_dates", v, NV(v), &day_map, sizeof **out, (void **)out, n);
+}
+
+static int sq_attendance_of_enrolment(struct store *s, int64_t org_id, int64_t enrolment_id, int32_t from,
+				      int32_t to, struct attendance **out, size_t *n)
+{
+	const struct sq_val v[] = { V_I(org_id), V_I(enrolment_id), V_I(from), V_I(to) };
+	return sq_list1(s, SQL_ATT_OF_ENROL, "attendance_of_enrolment", v, NV(v), &store_attendance_map,
+			sizeof **out, (void **)out, n);
+}
+
 static int sq_testing_exec(struct store *s, const char *sql)
 {
 	struct sq_store *sq = sq_of(s);
@@ -1301,5 +2817,60 @@ const struct store_ops store_sqlite_ops = {
 	.audit_append = sq_audit_append,
 	.audit_list = sq_audit_list,
 	.audit_page = sq_audit_page,
+	.programme_create = sq_programme_create,
+	.programme_get = sq_programme_get,
+	.programme_list = sq_programme_list,
+	.programme_update = sq_programme_update,
+	.closed_date_add = sq_closed_date_add,
+	.closed_date_remove = sq_closed_date_remove,
+	.closed_date_list = sq_closed_date_list,
+	.group_create = sq_group_create,
+	.group_get = sq_group_get,
+	.group_list = sq_group_list,
+	.group_update = sq_group_update,
+	.group_member_add = sq_group_member_add,
+	.group_member_end = sq_group_member_end,
+	.group_member_list = sq_group_member_list,
+	.group_member_count = sq_group_member_count,
+	.waiting_add = sq_waiting_add,
+	.waiting_list = sq_waiting_list,
+	.waiting_remove = sq_waiting_remove,
+	.waiting_promote = sq_waiting_promote,
+	.refsource_seed = sq_refsource_seed,
+	.refsource_add = sq_refsource_add,
+	.refsource_update = sq_refsource_update,
+	.refsource_list = sq_refsource_list,
+	.person_create = sq_person_create,
+	.person_get = sq_person_get,
+	.person_update = sq_person_update,
+	.person_list = sq_person_list,
+	.person_count = sq_person_count,
+	.person_duplicates = sq_person_duplicates,
+	.referral_create = sq_referral_create,
+	.referral_get = sq_referral_get,
+	.referral_list = sq_referral_list,
+	.referral_set_status = sq_referral_set_status,
+	.referral_link_person = sq_referral_link_person,
+	.referral_history = sq_referral_history,
+	.selfref_create = sq_selfref_create,
+	.selfref_get = sq_selfref_get,
+	.selfref_list = sq_selfref_list,
+	.selfref_take = sq_selfref_take,
+	.selfref_discard = sq_selfref_discard,
+	.selfref_count_recent = sq_selfref_count_recent,
+	.enrolment_create = sq_enrolment_create,
+	.enrolment_get = sq_enrolment_get,
+	.enrolment_change = sq_enrolment_change,
+	.enrolment_events = sq_enrolment_events,
+	.enrolment_list = sq_enrolment_list,
+	.enrolment_phase_counts = sq_enrolment_phase_counts,
+	.att_session_create = sq_att_session_create,
+	.att_session_get = sq_att_session_get,
+	.att_session_for_group = sq_att_session_for_group,
+	.att_session_list = sq_att_session_list,
+	.attendance_save = sq_attendance_save,
+	.attendance_roster = sq_attendance_roster,
+	.attendance_dates = sq_attendance_dates,
+	.attendance_of_enrolment = sq_attendance_of_enrolment,
 	.testing_exec = sq_testing_exec,
 };
