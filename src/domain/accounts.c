@@ -27,6 +27,28 @@ static void audit(struct accounts *ac, const struct actor *who, int64_t org_id, 
 	audit_event(ac->audit, who->user_id, who->email, org_id, who->addr, action, otype, id, detail);
 }
 
+/* An event about a user account as a whole: logged in the actor's organisation, or —
+ * when the actor has none chosen (the command line, a first-login password change) — in
+ * every organisation the user belongs to, so each organisation's auditors see it. */
+static void audit_user(struct accounts *ac, const struct actor *who, const char *action, int64_t user_id,
+		       const char *detail)
+{
+	if (who->org_id) {
+		audit(ac, who, who->org_id, action, "user", user_id, detail);
+		return;
+	}
+	struct membership *ms = NULL;
+	size_t n = 0;
+	if (store_memberships_of_user(ac->store, user_id, &ms, &n) != 0 || n == 0) {
+		audit(ac, who, 0, action, "user", user_id, detail);
+		free(ms);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		audit(ac, who, ms[i].org_id, action, "user", user_id, detail);
+	free(ms);
+}
+
 /* Trims ASCII white space at both ends into out; false if it does not fit. */
 static bool trimmed(const char *in, char *out, size_t outlen)
 {
@@ -205,8 +227,7 @@ int accounts_set_password(struct accounts *ac, const struct actor *who, int64_t 
 	/* Someone else set it: whoever holds the old sessions must log in again. */
 	if (who->user_id != user_id)
 		store_session_delete_user(ac->store, user_id);
-	audit(ac, who, who->org_id, who->user_id == user_id ? "password.change" : "password.reset", "user",
-	      user_id, NULL);
+	audit_user(ac, who, who->user_id == user_id ? "password.change" : "password.reset", user_id, NULL);
 	return 0;
 }
 
@@ -234,7 +255,7 @@ int accounts_user_disable(struct accounts *ac, const struct actor *who, int64_t 
 		return rc;
 	if (disabled)
 		store_session_delete_user(ac->store, user_id);
-	audit(ac, who, who->org_id, disabled ? "user.disable" : "user.enable", "user", user_id, NULL);
+	audit_user(ac, who, disabled ? "user.disable" : "user.enable", user_id, NULL);
 	return 0;
 }
 
@@ -289,7 +310,7 @@ int accounts_set_name(struct accounts *ac, const struct actor *who, int64_t user
 	rc = store_user_update(ac->store, &u);
 	if (rc)
 		return rc;
-	audit(ac, who, who->org_id, "user.name", "user", user_id, NULL);
+	audit_user(ac, who, "user.name", user_id, NULL);
 	return 0;
 }
 
@@ -308,7 +329,7 @@ int accounts_set_lang(struct accounts *ac, const struct actor *who, int64_t user
 	rc = store_user_update(ac->store, &u);
 	if (rc)
 		return rc;
-	audit(ac, who, who->org_id, "user.language", "user", user_id, lang);
+	audit_user(ac, who, "user.language", user_id, lang);
 	return 0;
 }
 

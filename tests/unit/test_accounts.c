@@ -196,6 +196,14 @@ static void sessions_live_and_end(void **state)
 	char onetime[32];
 	assert_int_equal(accounts_reset_password(&f->ac, &f->cli, u.id, onetime, sizeof onetime), 0);
 	assert_int_equal(session_resume(f->ac.store, token, &back), STORE_NOTFOUND);
+	/* Done from the command line (no organisation chosen): logged where the user belongs. */
+	struct audit_filter flt = { .org_id = f->a.id, .limit = 10 };
+	strcpy(flt.action, "password.reset");
+	struct audit_entry *es = NULL;
+	size_t n = 0;
+	assert_int_equal(store_audit_list(f->ac.store, &flt, &es, &n), 0);
+	assert_int_equal(n, 1);
+	free(es);
 	struct user out;
 	assert_int_equal(auth_login(&f->ac, "s@lister.no", onetime, "", &out), LOGIN_OK);
 	assert_true(out.must_change_password);
