@@ -84,7 +84,13 @@ export async function startInstance(opts = {}) {
 		async stop() {
 			let err;
 			try {
-				if (server && !server.exitInfo) await server.stop();
+				if (server && !server.exitInfo) {
+					const exit = await server.stop();
+					// A clean stop exits 0; the sanitizer build exits non-zero when
+					// LeakSanitizer or AddressSanitizer found something at exit.
+					if (exit && exit.code !== 0)
+						throw new Error(`tolv serve exited ${exit.code ?? exit.signal} on SIGTERM:\n${server.log().slice(-4000)}`);
+				}
 			} catch (e) {
 				err = e;
 			}
