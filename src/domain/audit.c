@@ -20,7 +20,7 @@
 #include "core/log.h"
 #include "core/util.h"
 
-#define AUDIT_BATCH_MAX 256
+#define AUDIT_BATCH_MAX 1024
 
 static void add_field(struct buf *b, const char *s)
 {
@@ -198,6 +198,47 @@ int auditor_log(struct auditor *a, struct audit_entry *e)
 		pthread_cond_wait(&a->done, &a->mu);
 	pthread_mutex_unlock(&a->mu);
 	return p.status;
+}
+
+int auditor_log_many(struct auditor *a, struct audit_entry *es, size_t n)
+{
+	if (n == 0)
+		return 0;
+	int64_t now = now_millis();
+	for (size_t i = 0; i < n; i++)
+		if (!es[i].at_ms)
+			es[i].at_ms = now;
+	if (!a->threaded)
+		return store_audit_append(a->store, es, n, audit_compute_hash);
+
+	struct pending *ps = xcalloc(n, sizeof *ps);
+	for (size_t i = 0; i < n; i++) {
+		ps[i].e = &es[i];
+		ps[i].status = STORE_ERROR;
+		ps[i].next = i + 1 < n ? &ps[i + 1] : NULL;
+	}
+	pthread_mutex_lock(&a->mu);
+	if (a->stopping) {
+		pthread_mutex_unlock(&a->mu);
+		free(ps);
+		return store_audit_append(a->store, es, n, audit_compute_hash);
+	}
+	if (a->tail)
+		a->tail->next = &ps[0];
+	else
+		a->head = &ps[0];
+	a->tail = &ps[n - 1];
+	pthread_cond_signal(&a->work);
+	/* The writer marks entries done in queue order, so the last one done means all are. */
+	while (!ps[n - 1].done)
+		pthread_cond_wait(&a->done, &a->mu);
+	int rc = 0;
+	for (size_t i = 0; i < n; i++)
+		if (ps[i].status != STORE_OK && rc == 0)
+			rc = ps[i].status;
+	pthread_mutex_unlock(&a->mu);
+	free(ps);
+	return rc;
 }
 
 int audit_event(struct auditor *a, int64_t user_id, const char *actor, int64_t org_id, const char *addr,

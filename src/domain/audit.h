@@ -28,6 +28,11 @@ void auditor_free(struct auditor *a);
 /* Fills at_ms if 0, appends durably; returns 0 or a store_status. Blocks until durable. */
 int auditor_log(struct auditor *a, struct audit_entry *e);
 
+/* Logs n entries (a page that shows n people writes one read entry per person) through
+ * the same writer, so they share commits with every other request's entries; blocks
+ * until all are durable. Returns 0, or the first failure's store_status. */
+int auditor_log_many(struct auditor *a, struct audit_entry *es, size_t n);
+
 /* Convenience: builds and logs an entry. Strings may be NULL (→ ""). */
 int audit_event(struct auditor *a, int64_t user_id, const char *actor, int64_t org_id, const char *addr,
 		const char *action, const char *object_type, const char *object_id, const char *detail);
