@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# bench/path.sh (make bench-path): issue 3's benchmark — the day roster page and the
+# caseload page under wrk, on a generated organisation with 2,000 people and 100,000
+# attendance rows, and again on an installation 15 times larger (30,000 people, 1.5
+# million rows), on SQLite and (if PostgreSQL is installed) on PostgreSQL.
+#
+#   bench/path.sh     TOLV_BIN (default build/tolv), GEN_PATH (default next to it in
+#                     bench/gen_path), BENCH_DURATION (10s), BENCH_THREADS (2),
+#                     BENCH_CONNECTIONS (16), BENCH_BACKENDS ("sqlite pg")
+#
+# Targets: p99 < 25 ms on both pages at 16 connections, and the larger installation's p99
+# within 20 % of the smaller's (a page's cost must not grow with the database). Prints a
+# table with PASS/FAIL and exits 1 if a target is missed. Everything it starts is stopped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BIN=${TOLV_BIN:-build/tolv}
+GEN=${GEN_PATH:-$(dirname "$BIN")/bench/gen_path}
+DURATION=${BENCH_DURATION:-10s}
+THREADS=${BENCH_THREADS:-2}
+CONNS=${BENCH_CONNECTIONS:-16}
+BACKENDS=${BENCH_BACKENDS:-sqlite pg}
+ORG="Benchkommune"
+ADMIN="bench@bench.example"
+THER="target@bench.example"
+PW="Bench-passord-for-tolv-1"
+P99_MAX=25
+GROWTH_MAX=1.20
+
+die() {
+	echo "bench-path: $*" >&2
+	exit 2
+}
+[ -x "$BIN" ] || die "no tolv binary at $BIN (run 'make build' first, or set TOLV_BIN)"
+[ -x "$GEN" ] || die "no generator at $GEN (it is built with tolv: ninja -C build)"
+command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk)"
+command -v curl >/dev/null || die "curl is not installed"
+
+tmp=$(mktemp -d /tmp/tolv-bench-path.XXXXXX)
+tolv_pid=""
+pgdir=""
+cleanup() {
+	if [ -n "$tolv_pid" ] && kill -0 "$tolv_pid" 2>/dev/null; then
+		kill -TERM "$tolv_pid" 2>/dev/null || true
+		for _ in $(seq 1 50); do
+			kill -0 "$tolv_pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "$tolv_pid" 2>/dev/null || true
+	fi
+	if [ -n "$pgdir" ]; then scripts/pg-temp.sh stop "$pgdir" >/dev/null 2>&1 || true; fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+	local p
+	for _ in $(seq 1 100); do
+		p=$((20000 + RANDOM % 40000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			echo "$p"
+			return 0
+		fi
+	done
+	die "no free port"
+}
+
+to_ms() {
+	awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n = n / 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n = n * 1000; printf "%.3f", n }'
+}
+
+# measure NAME URL COOKIE → "rate p50 p99 non2xx" in $tmp/NAME.res
+measure() {
+	local name=$1 url=$2 cookie=$3
+	timeout 30 wrk -t "$THREADS" -c "$CONNS" -d 1s -H "Cookie: $cookie" "$url" >/dev/null 2>&1 || true
+	timeout 120 wrk -t "$THREADS" -c "$CONNS" -d "$DURATION" --latency -H "Cookie: $cookie" "$url" \
+		>"$tmp/$name.out" 2>&1 || die "wrk failed on $url: $(cat "$tmp/$name.out")"
+	local rate p50 p99 bad
+	rate=$(awk '/^Requests\/sec:/ {print $2}' "$tmp/$name.out")
+	p50=$(awk '$1 == "50%" {print $2}' "$tmp/$name.out")
+	p99=$(awk '$1 == "99%" {print $2}' "$tmp/$name.out")
+	bad=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$tmp/$name.out")
+	echo "${rate:-0} $(to_ms "${p50:-0}") $(to_ms "${p99:-0}") ${bad:-0}" >"$tmp/$name.res"
+}
+
+# one BACKEND SCALE PEOPLE ROWS: a fresh database, the generator, the server, the two pages.
+one() {
+	local backend=$1 scale=$2 people=$3 rows=$4 db
+	if [ "$backend" = sqlite ]; then
+		db="sqlite:$tmp/$scale.db"
+	else
+		local name="bench_path_$scale"
+		psql "$pgbase" -q -c "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name" >/dev/null ||
+			die "cannot create database $name"
+		db="${pgbase%/*}/$name"
+	fi
+	TOLV_ADMIN_PASSWORD="$PW" "$BIN" init --db "$db" --org "$ORG" --admin "$ADMIN" >"$tmp/init.log" 2>&1 ||
+		die "tolv init failed: $(cat "$tmp/init.log")"
+	TOLV_USER_PASSWORD="$PW" "$BIN" user add "$THER" --org "$ORG" --role therapist --name "Bench Target" \
+		--db "$db" >/dev/null || die "could not add the therapist"
+	local t0 t1 out group
+	t0=$(date +%s.%N)
+	out=$("$GEN" --db "$db" --org "$ORG" --therapist "$THER" --people "$people" --rows "$rows" 2>"$tmp/gen.log") ||
+		die "gen_path failed: $(cat "$tmp/gen.log")"
+	t1=$(date +%s.%N)
+	group=$(echo "$out" | sed -n 's/^group=//p')
+	local gen_s
+	gen_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+	echo "bench-path: $backend $scale: $people people, $rows rows generated in ${gen_s}s" >&2
+
+	local port
+	port=$(free_port)
+	"$BIN" serve --db "$db" --listen "127.0.0.1:$port" ${TOLV_SERVE_ARGS:-} >"$tmp/tolv.log" 2>&1 &
+	tolv_pid=$!
+	for _ in $(seq 1 200); do
+		curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+		kill -0 "$tolv_pid" 2>/dev/null || die "tolv exited: $(tail -n 5 "$tmp/tolv.log")"
+		sleep 0.05
+	done
+	# Log in as the therapist (the only organisation is chosen on log-in).
+	local jar="$tmp/jar" csrf cookie
+	rm -f "$jar"
+	csrf=$(curl -fs -c "$jar" "http://127.0.0.1:$port/login" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n 1)
+	curl -fs -o /dev/null -b "$jar" -c "$jar" --data-urlencode "email=$THER" --data-urlencode "password=$PW" \
+		--data-urlencode "csrf=$csrf" "http://127.0.0.1:$port/login" || die "log-in failed"
+	cookie=$(awk '$6 == "tolv_session" {print "tolv_session=" $7}' "$jar")
+	[ -n "$cookie" ] || die "no session cookie after log-in"
+	# The roster of the group's latest weekday (its session exists); the caseload.
+	local day
+	day=$(date +%F)
+	while [ "$(date -d "$day" +%u)" -gt 5 ]; do day=$(date -d "$day - 1 day" +%F); done
+	curl -fs -o /dev/null -b "$cookie" "http://127.0.0.1:$port/groups/$group/roster?date=$day" ||
+		die "the roster page does not answer 200"
+	curl -fs -o /dev/null -b "$cookie" "http://127.0.0.1:$port/caseload" || die "the caseload does not answer 200"
+	measure "$backend-$scale-roster" "http://127.0.0.1:$port/groups/$group/roster?date=$day" "$cookie"
+	measure "$backend-$scale-caseload" "http://127.0.0.1:$port/caseload" "$cookie"
+	kill -TERM "$tolv_pid" 2>/dev/null || true
+	wait "$tolv_pid" 2>/dev/null || true
+	tolv_pid=""
+}
+
+pgbase=""
+for b in $BACKENDS; do
+	case "$b" in
+	sqlite) ;;
+	pg)
+		if ! command -v psql >/dev/null; then
+			echo "bench-path: PostgreSQL is not installed; SQLite only" >&2
+			continue
+		fi
+		pgdir=$(mktemp -d /tmp/tolv-bench-pg.XXXXXX)
+		rmdir "$pgdir"
+		pgbase=$(scripts/pg-temp.sh start "$pgdir") || die "could not start PostgreSQL"
+		;;
+	*) die "unknown backend $b" ;;
+	esac
+	one "$b" small 2000 100000
+	one "$b" large 30000 1500000
+done
+
+fail=0
+echo
+printf '%-34s %11s %9s %9s   %s\n' "page" "requests/s" "p50 ms" "p99 ms" "target"
+for b in $BACKENDS; do
+	[ -f "$tmp/$b-small-roster.res" ] || continue
+	for page in roster caseload; do
+		read -r s_rate s_p50 s_p99 s_bad <"$tmp/$b-small-$page.res"
+		read -r l_rate l_p50 l_p99 l_bad <"$tmp/$b-large-$page.res"
+		for scale in small large; do
+			if [ $scale = small ]; then rate=$s_rate p50=$s_p50 p99=$s_p99 bad=$s_bad; else rate=$l_rate p50=$l_p50 p99=$l_p99 bad=$l_bad; fi
+			verdict=PASS
+			notes="p99 < $P99_MAX ms"
+			if awk -v p="$p99" -v w="$P99_MAX" 'BEGIN { exit !(p >= w) }'; then verdict=FAIL; fi
+			if [ "$bad" != 0 ]; then verdict=FAIL notes="$bad non-2xx answers"; fi
+			if [ $scale = large ]; then
+				growth=$(awk -v a="$s_p99" -v b="$l_p99" 'BEGIN { printf "%.2f", (a > 0 ? b / a : 0) }')
+				notes="$notes, ×$growth of small (≤ $GROWTH_MAX)"
+				# Below a millisecond the ratio is noise: compare only when it matters.
+				if awk -v g="$growth" -v w="$GROWTH_MAX" -v p="$p99" 'BEGIN { exit !(g > w && p >= 2) }'; then verdict=FAIL; fi
+			fi
+			[ "$verdict" = PASS ] || fail=1
+			printf '%-34s %11.0f %9.2f %9.2f   %-5s %s\n' "$b $scale GET $page" "$rate" "$p50" "$p99" "$verdict" "$notes"
+		done
+	done
+done
+echo
+if [ "$fail" = 1 ]; then
+	echo "bench-path: some targets were missed"
+	exit 1
+fi
+echo "bench-path: every target met"
