@@ -1,6 +1,6 @@
 # The two commands of the README — `make run` and `make test` — and a few more.
 # Meson and Ninja do the building; this file only strings the steps together.
-.PHONY: all deps build run test unit fuzz bench clean
+.PHONY: all deps build run test unit fuzz bench bench-path clean
 
 BUILD ?= build
 DB ?= sqlite:var/tolv.db
@@ -31,7 +31,15 @@ fuzz:
 	@scripts/fuzz.sh
 
 bench: build
-	@bench/run.sh
+	@scripts/deps.sh --bench
+	@bench/run.sh; status=$$?; \
+	TOLV_BIN=$(BUILD)/tolv bench/meetings.sh || status=1; \
+	exit $$status
+
+# Issue 3: the roster and caseload pages on 2,000 and 30,000 generated people (not part of make test).
+bench-path: build
+	@scripts/deps.sh --bench
+	@TOLV_BIN=$(BUILD)/tolv bench/path.sh
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz

@@ -4,17 +4,22 @@
 # acts when something is missing.
 #   scripts/deps.sh          the build and run dependencies
 #   scripts/deps.sh --test   also what the test suites need (PostgreSQL, chromium, clang...)
+#   scripts/deps.sh --bench  also what `make bench` needs (wrk, nginx, PostgreSQL)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-RUN_PKGS="build-essential pkg-config meson ninja-build gettext libmicrohttpd-dev libsqlite3-dev sqlite3 libpq-dev libsodium-dev libjansson-dev"
+RUN_PKGS="build-essential pkg-config meson ninja-build gettext libmicrohttpd-dev libsqlite3-dev sqlite3 libpq-dev libsodium-dev libjansson-dev libical-dev libcurl4-openssl-dev"
 TEST_PKGS="libcmocka-dev postgresql clang libclang-rt-14-dev chromium"
+
+BENCH_PKGS="wrk nginx postgresql curl"
 
 want="$RUN_PKGS"
 test_mode=0
 if [ "${1:-}" = "--test" ]; then
 	want="$RUN_PKGS $TEST_PKGS"
 	test_mode=1
+elif [ "${1:-}" = "--bench" ]; then
+	want="$RUN_PKGS $BENCH_PKGS"
 fi
 
 missing=()

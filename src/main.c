@@ -9,6 +9,7 @@
 static const struct command *const commands[] = {
 	&cmd_serve, &cmd_init, &cmd_migrate, &cmd_user, &cmd_org, &cmd_token, &cmd_backup, &cmd_audit,
 	&cmd_routes, &cmd_version,
+	&cmd_import, /* the meeting directory (issue 5) */
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -19,4 +19,96 @@ void api_user_patch(struct req *r);
 /* audit.c */
 void api_audit_list(struct req *r);
 
+/* persons.c: person records, duplicates, the timeline (domain/persons.c) */
+struct person;
+struct enrolment;
+struct programme;
+struct timeline_item;
+void api_persons_create(struct req *r);
+void api_persons_list(struct req *r);
+void api_person_get(struct req *r);
+void api_person_patch(struct req *r);
+void api_person_timeline(struct req *r);
+/* The API's shapes of a person (every field), an enrolment (p may be NULL; with it the
+ * phase's key and label and the programme's name) and a timeline line. */
+json_t *person_json(const struct person *p);
+json_t *enrolment_json(const struct enrolment *e, const struct programme *p);
+json_t *timeline_item_json(const struct timeline_item *it);
+/* enrolments.c: enrolment and its events (domain/enrolments.c) */
+void api_enrolments_create(struct req *r);
+void api_enrolments_list(struct req *r);
+void api_enrolment_get(struct req *r);
+void api_enrolment_event(struct req *r);
+
+/* intake (programmes.c, groups.c, referrals.c): programmes, groups, referral sources,
+ * referrals and self-referrals (domain/intake.c) */
+struct intake_errors;
+struct group;
+struct referral;
+void api_programmes_list(struct req *r);
+void api_programmes_create(struct req *r);
+void api_programme_get(struct req *r);
+void api_programme_patch(struct req *r);
+void api_closed_dates_list(struct req *r);
+void api_closed_dates_add(struct req *r);
+void api_closed_dates_remove(struct req *r);
+void api_groups_list(struct req *r);
+void api_groups_create(struct req *r);
+void api_group_get(struct req *r);
+void api_group_patch(struct req *r);
+void api_group_members_add(struct req *r);
+void api_group_members_end(struct req *r);
+void api_group_waiting_list(struct req *r);
+void api_group_waiting_add(struct req *r);
+void api_group_waiting_promote(struct req *r);
+void api_group_waiting_remove(struct req *r);
+void api_sources_list(struct req *r);
+void api_sources_add(struct req *r);
+void api_sources_patch(struct req *r);
+void api_referrals_list(struct req *r);
+void api_referrals_create(struct req *r);
+void api_referral_get(struct req *r);
+void api_referral_status(struct req *r);
+void api_referral_person(struct req *r);
+void api_self_referrals_list(struct req *r);
+void api_self_referral_get(struct req *r);
+void api_self_referral_take(struct req *r);
+void api_self_referral_discard(struct req *r);
+/* Shapes and helpers the intake files share. */
+json_t *programme_json(const struct programme *p);
+json_t *group_json(const struct group *g);
+json_t *referral_json(struct req *r, const struct referral *x);
+/* "YYYY-MM-DD", or null for DATE_NONE. */
+json_t *json_date(int32_t day);
+/* An integer member in [min,max]: absent → *present = false; else 400/422 itself. */
+bool json_int_or_400(struct req *r, const char *key, int64_t min, int64_t max, bool *present, int64_t *out);
+/* An intake service result as the API's error answer (422 naming the first field, 404,
+ * 409 for conflicts and full groups, else the store's). */
+void intake_answer(struct req *r, int rc, const struct intake_errors *errs);
+/* The actor of the request, in its organisation. */
+struct actor;
+void api_actor(struct req *r, struct actor *a);
+
+/* rosters.c, overview.c: the day roster, progress, caseload and programme board */
+struct progress;
+void api_roster_get(struct req *r);
+void api_roster_put(struct req *r);
+void api_progress_get(struct req *r);
+void api_caseload_get(struct req *r);
+void api_board_get(struct req *r);
+json_t *progress_json(const struct progress *pr);
+
+/* score.c: questionnaire definitions and the stateless scoring API (domain/questionnaire.c);
+ * the questionnaire is the last segment of the path. */
+void api_questionnaires_list(struct req *r);
+void api_questionnaire_get(struct req *r);
+void api_score_post(struct req *r);
+
+/* meetings.c: the meeting directory — the public search and meeting, the editors' list
+ * and create. */
+void api_meetings_search(struct req *r);
+void api_meeting_get(struct req *r);
+void api_directory_list(struct req *r);
+void api_directory_create(struct req *r);
+
 #endif

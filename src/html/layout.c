@@ -65,6 +65,16 @@ static void header(struct html *w, struct req *r)
 		html_raw(w, "><ul>");
 		if (r->org_id) {
 			nav_item(w, r, "/", T(r, "Start"));
+			if (r->role & (ROLE_ADMIN | ROLE_COORDINATOR | ROLE_THERAPIST))
+				nav_item(w, r, "/persons", T(r, "People"));
+			if (r->role & (ROLE_ADMIN | ROLE_COORDINATOR | ROLE_THERAPIST))
+				nav_item(w, r, "/caseload", T(r, "Caseload"));
+			if (r->role & (ROLE_ADMIN | ROLE_COORDINATOR | ROLE_THERAPIST))
+				nav_item(w, r, "/programmes", T(r, "Programmes"));
+			if (r->role & (ROLE_ADMIN | ROLE_COORDINATOR | ROLE_THERAPIST))
+				nav_item(w, r, "/referrals", T(r, "Referrals"));
+			if (r->role & (ROLE_ADMIN | ROLE_COORDINATOR)) /* directory editors (issue 5) */
+				nav_item(w, r, "/directory", T(r, "Meeting directory"));
 			if (r->role & ROLE_ADMIN)
 				nav_item(w, r, "/users", T(r, "Users"));
 			if (r->role & (ROLE_ADMIN | ROLE_AUDITOR))

@@ -16,6 +16,7 @@ enum route_flag {
 	API = 1 << 3,          /* JSON in and out; bearer tokens accepted */
 	NO_SESSION = 1 << 4,   /* cheap: no cookie, session or language work (healthz, static) */
 	PW_CHANGE_OK = 1 << 5, /* reachable while a one-time password must be changed */
+	PUBLIC = 1 << 6,       /* public page of organisation {id} (no login): {id} is an org id */
 };
 
 typedef void (*route_handler)(struct req *r);

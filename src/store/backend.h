@@ -156,6 +156,35 @@ struct store_person_query {
 extern const struct referral_source store_default_sources[];
 extern const size_t store_default_nsources;
 
+/* ---- the meeting directory (store.h, issue 5) ---- */
+#define STORE_MEETING_COLS                                                                         \
+	"m.id, m.org_id, m.slug, m.name, m.days, m.start_min, m.end_min, m.timezone, m.rrule, "       \
+	"m.starts_on, "                                                                               \
+	"m.location, m.location_notes, m.formatted_address, m.address, m.city, m.state, "             \
+	"m.postal_code, m.country, m.lat_e6 IS NOT NULL, m.lat_e6, m.lon_e6, m.region, m.sub_region, " \
+	"m.types, m.notes, m.group_name, m.group_notes, m.fellowship, m.attendance, m.conference_url, " \
+	"m.conference_url_notes, m.conference_phone, m.conference_phone_notes, m.website, m.email, "  \
+	"m.phone, m.url, m.contact_1_name, m.contact_1_email, m.contact_1_phone, m.contact_2_name, "  \
+	"m.contact_2_email, m.contact_2_phone, m.contact_3_name, m.contact_3_email, m.contact_3_phone, " \
+	"m.public, m.source_id, m.created_at, m.updated_at, m.updated_by, m.removed_at"
+extern const struct store_cols store_meeting_map;
+#define STORE_MSOURCE_COLS                                                                         \
+	"id, org_id, name, url, format, timezone, fellowship, interval_hours, created_at, last_run_at"
+extern const struct store_cols store_msource_map;
+#define STORE_MRUN_COLS                                                                            \
+	"id, org_id, source_id, at, by_user, status, added, changed, removed, unchanged, rejected, message"
+extern const struct store_cols store_mrun_map;
+#define STORE_MCR_COLS                                                                             \
+	"id, org_id, meeting_id, meeting_name, name, email, message, addr_hash, status, created_at, "  \
+	"handled_at, handled_by"
+extern const struct store_cols store_mcr_map;
+/* store_meeting_list after store.c has checked the query. */
+struct store_meeting_query {
+	const struct meeting_query *q;
+	char like[2 * MEETING_NAME_MAX + 4]; /* LIKE pattern %…% with \ escapes, "" = all */
+	int limit, offset;
+};
+
 struct store_ops {
 	const char *name;
 	/* target: the URL without "sqlite:" for SQLite, the whole URL for PostgreSQL. */
@@ -293,6 +322,35 @@ struct store_ops {
 				int32_t **out, size_t *n);
 	int (*attendance_of_enrolment)(struct store *s, int64_t org_id, int64_t enrolment_id, int32_t from,
 				       int32_t to, struct attendance **out, size_t *n);
+
+	/* ---- the meeting directory: as in store.h, after store.c's checks; times set ---- */
+	int (*meeting_create)(struct store *s, int64_t org_id, struct meeting *m);
+	int (*meeting_get)(struct store *s, int64_t org_id, int64_t id, struct meeting *out);
+	int (*meeting_get_public)(struct store *s, int64_t id, struct meeting *out);
+	int (*meeting_update)(struct store *s, int64_t org_id, struct meeting *m);
+	int (*meeting_list)(struct store *s, int64_t org_id, const struct store_meeting_query *q,
+			    struct meeting **out, size_t *n, int64_t *total);
+	int (*meeting_all)(struct store *s, int64_t org_id, struct meeting **out, size_t *n);
+	int (*meeting_public_page)(struct store *s, int64_t after_id, int limit, struct meeting **out, size_t *n);
+	int (*directory_version)(struct store *s, int64_t *version, int64_t *changed_at);
+	int (*msource_create)(struct store *s, int64_t org_id, struct meeting_source *src);
+	int (*msource_get)(struct store *s, int64_t org_id, int64_t id, struct meeting_source *out);
+	int (*msource_get_by_name)(struct store *s, int64_t org_id, const char *name, struct meeting_source *out);
+	int (*msource_update)(struct store *s, int64_t org_id, const struct meeting_source *src);
+	int (*msource_list)(struct store *s, int64_t org_id, struct meeting_source **out, size_t *n);
+	int (*msource_due)(struct store *s, int64_t now, struct meeting_source **out, size_t *n);
+	int (*mrun_add)(struct store *s, int64_t org_id, struct meeting_import_run *run);
+	int (*mrun_list)(struct store *s, int64_t org_id, int64_t source_id, int limit,
+			 struct meeting_import_run **out, size_t *n);
+	int (*meeting_import_apply)(struct store *s, int64_t org_id, struct meeting *upserts, size_t nupserts,
+				    const int64_t *remove_ids, size_t nremove, struct meeting_import_run *run);
+	int (*mcr_create)(struct store *s, int64_t org_id, struct meeting_change_request *cr);
+	int (*mcr_get)(struct store *s, int64_t org_id, int64_t id, struct meeting_change_request *out);
+	int (*mcr_list)(struct store *s, int64_t org_id, const char *status, int limit, int offset,
+			struct meeting_change_request **out, size_t *n, int64_t *total);
+	int (*mcr_close)(struct store *s, int64_t org_id, int64_t id, const char *status, int64_t by_user,
+			 int64_t at);
+	int (*mcr_count_recent)(struct store *s, const char *addr_hash, int64_t since, int64_t *n);
 
 	/* Tests only (store_testing.h): runs constant SQL without results. */
 	int (*testing_exec)(struct store *s, const char *sql);

@@ -1731,6 +1731,429 @@ int store_attendance_of_enrolment(struct store *s, int64_t org_id, int64_t enrol
 	return s->ops->attendance_of_enrolment(s, org_id, enrolment_id, from, to, out, n);
 }
 
+/* ======================================================================================
+ * The meeting directory (store.h, issue 5): row maps and argument checks.
+ * ====================================================================================== */
+
+static const struct store_col meeting_cols[] = {
+	COL(SCOL_I64, struct meeting, id),
+	COL(SCOL_I64, struct meeting, org_id),
+	COL(SCOL_TEXT, struct meeting, slug),
+	COL(SCOL_TEXT, struct meeting, name),
+	COL(SCOL_INT, struct meeting, days),
+	COL(SCOL_PHASE, struct meeting, start_min), /* NULL reads as -1 */
+	COL(SCOL_PHASE, struct meeting, end_min),
+	COL(SCOL_TEXT, struct meeting, timezone),
+	COL(SCOL_TEXT, struct meeting, rrule),
+	COL(SCOL_DAY, struct meeting, starts_on),
+	COL(SCOL_TEXT, struct meeting, location),
+	COL(SCOL_TEXT, struct meeting, location_notes),
+	COL(SCOL_TEXT, struct meeting, formatted_address),
+	COL(SCOL_TEXT, struct meeting, address),
+	COL(SCOL_TEXT, struct meeting, city),
+	COL(SCOL_TEXT, struct meeting, state),
+	COL(SCOL_TEXT, struct meeting, postal_code),
+	COL(SCOL_TEXT, struct meeting, country),
+	COL(SCOL_BOOL, struct meeting, has_geo),
+	COL(SCOL_I64, struct meeting, lat_e6),
+	COL(SCOL_I64, struct meeting, lon_e6),
+	COL(SCOL_TEXT, struct meeting, region),
+	COL(SCOL_TEXT, struct meeting, sub_region),
+	COL(SCOL_TEXT, struct meeting, types),
+	COL(SCOL_TEXT, struct meeting, notes),
+	COL(SCOL_TEXT, struct meeting, group_name),
+	COL(SCOL_TEXT, struct meeting, group_notes),
+	COL(SCOL_TEXT, struct meeting, fellowship),
+	COL(SCOL_TEXT, struct meeting, attendance),
+	COL(SCOL_TEXT, struct meeting, conference_url),
+	COL(SCOL_TEXT, struct meeting, conference_url_notes),
+	COL(SCOL_TEXT, struct meeting, conference_phone),
+	COL(SCOL_TEXT, struct meeting, conference_phone_notes),
+	COL(SCOL_TEXT, struct meeting, website),
+	COL(SCOL_TEXT, struct meeting, email),
+	COL(SCOL_TEXT, struct meeting, phone),
+	COL(SCOL_TEXT, struct meeting, url),
+	COL(SCOL_TEXT, struct meeting, contact[0].name),
+	COL(SCOL_TEXT, struct meeting, contact[0].email),
+	COL(SCOL_TEXT, struct meeting, contact[0].phone),
+	COL(SCOL_TEXT, struct meeting, contact[1].name),
+	COL(SCOL_TEXT, struct meeting, contact[1].email),
+	COL(SCOL_TEXT, struct meeting, contact[1].phone),
+	COL(SCOL_TEXT, struct meeting, contact[2].name),
+	COL(SCOL_TEXT, struct meeting, contact[2].email),
+	COL(SCOL_TEXT, struct meeting, contact[2].phone),
+	COL(SCOL_BOOL, struct meeting, public),
+	COL(SCOL_I64, struct meeting, source_id),
+	COL(SCOL_I64, struct meeting, created_at),
+	COL(SCOL_I64, struct meeting, updated_at),
+	COL(SCOL_I64, struct meeting, updated_by),
+	COL(SCOL_I64, struct meeting, removed_at),
+};
+MAP(store_meeting_map, meeting_cols);
+
+static const struct store_col msource_cols[] = {
+	COL(SCOL_I64, struct meeting_source, id),
+	COL(SCOL_I64, struct meeting_source, org_id),
+	COL(SCOL_TEXT, struct meeting_source, name),
+	COL(SCOL_TEXT, struct meeting_source, url),
+	COL(SCOL_TEXT, struct meeting_source, format),
+	COL(SCOL_TEXT, struct meeting_source, timezone),
+	COL(SCOL_TEXT, struct meeting_source, fellowship),
+	COL(SCOL_INT, struct meeting_source, interval_hours),
+	COL(SCOL_I64, struct meeting_source, created_at),
+	COL(SCOL_I64, struct meeting_source, last_run_at),
+};
+MAP(store_msource_map, msource_cols);
+
+static const struct store_col mrun_cols[] = {
+	COL(SCOL_I64, struct meeting_import_run, id),
+	COL(SCOL_I64, struct meeting_import_run, org_id),
+	COL(SCOL_I64, struct meeting_import_run, source_id),
+	COL(SCOL_I64, struct meeting_import_run, at),
+	COL(SCOL_I64, struct meeting_import_run, by_user),
+	COL(SCOL_TEXT, struct meeting_import_run, status),
+	COL(SCOL_INT, struct meeting_import_run, added),
+	COL(SCOL_INT, struct meeting_import_run, changed),
+	COL(SCOL_INT, struct meeting_import_run, removed),
+	COL(SCOL_INT, struct meeting_import_run, unchanged),
+	COL(SCOL_INT, struct meeting_import_run, rejected),
+	COL(SCOL_TEXT, struct meeting_import_run, message),
+};
+MAP(store_mrun_map, mrun_cols);
+
+static const struct store_col mcr_cols[] = {
+	COL(SCOL_I64, struct meeting_change_request, id),
+	COL(SCOL_I64, struct meeting_change_request, org_id),
+	COL(SCOL_I64, struct meeting_change_request, meeting_id),
+	COL(SCOL_TEXT, struct meeting_change_request, meeting_name),
+	COL(SCOL_TEXT, struct meeting_change_request, name),
+	COL(SCOL_TEXT, struct meeting_change_request, email),
+	COL(SCOL_TEXT, struct meeting_change_request, message),
+	COL(SCOL_TEXT, struct meeting_change_request, addr_hash),
+	COL(SCOL_TEXT, struct meeting_change_request, status),
+	COL(SCOL_I64, struct meeting_change_request, created_at),
+	COL(SCOL_I64, struct meeting_change_request, handled_at),
+	COL(SCOL_I64, struct meeting_change_request, handled_by),
+};
+MAP(store_mcr_map, mcr_cols);
+
+static const char *const meeting_attendances[] = { "in_person", "online", "hybrid", "phone", NULL };
+static const char *const mrun_statuses[] = { "applied", "preview", "failed", NULL };
+static const char *const mcr_statuses[] = { "new", "done", "dismissed", NULL };
+static const char *const msource_formats[] = { "json", "csv", NULL };
+
+/* A slug: 1..100 bytes of [A-Za-z0-9._~-] (URL-safe, as the specification asks). */
+static bool slug_ok(const char *s, size_t size)
+{
+	size_t n = strnlen(s, size);
+	return n > 0 && n < size && n <= 100 &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._~-") == n;
+}
+
+static int meeting_check(const struct meeting *m)
+{
+	if (!m)
+		return store_error(STORE_INVALID, "meeting: no meeting");
+	if (!slug_ok(m->slug, sizeof m->slug) || !TEXT_OK(m->name) || !m->name[0] || !TEXT_OK(m->timezone) ||
+	    !m->timezone[0] || !TEXT_OK(m->rrule) || !KEY_OK(m->fellowship, false) || !FIELD_OK(m->attendance) ||
+	    !one_of(m->attendance, meeting_attendances))
+		return store_error(STORE_INVALID, "meeting: slug, name, time zone, fellowship or attendance bad");
+	if (m->days < 0 || m->days > 127 || m->start_min < -1 || m->start_min > 1439 || m->end_min < -1 ||
+	    m->end_min > 1439)
+		return store_error(STORE_INVALID, "meeting: days or times out of range");
+	if (m->has_geo && (m->lat_e6 < -90000000 || m->lat_e6 > 90000000 || m->lon_e6 < -180000000 ||
+			   m->lon_e6 > 180000000))
+		return store_error(STORE_INVALID, "meeting: coordinates out of range");
+	if (!TEXT_OK(m->location) || !TEXT_OK(m->location_notes) || !TEXT_OK(m->formatted_address) ||
+	    !TEXT_OK(m->address) || !TEXT_OK(m->city) || !TEXT_OK(m->state) || !TEXT_OK(m->postal_code) ||
+	    !TEXT_OK(m->country) || !TEXT_OK(m->region) || !TEXT_OK(m->sub_region) || !TEXT_OK(m->types) ||
+	    !TEXT_OK(m->notes) || !TEXT_OK(m->group_name) || !TEXT_OK(m->group_notes) ||
+	    !TEXT_OK(m->conference_url) || !TEXT_OK(m->conference_url_notes) || !TEXT_OK(m->conference_phone) ||
+	    !TEXT_OK(m->conference_phone_notes) || !TEXT_OK(m->website) || !TEXT_OK(m->email) ||
+	    !TEXT_OK(m->phone) || !TEXT_OK(m->url))
+		return store_error(STORE_INVALID, "meeting: a text field is not terminated or not valid text");
+	for (int i = 0; i < MEETING_CONTACTS; i++)
+		if (!TEXT_OK(m->contact[i].name) || !TEXT_OK(m->contact[i].email) || !TEXT_OK(m->contact[i].phone))
+			return store_error(STORE_INVALID, "meeting: contact %d is not valid text", i + 1);
+	if (m->source_id < 0 || m->updated_by < 0 || m->removed_at < 0)
+		return store_error(STORE_INVALID, "meeting: bad reference");
+	return STORE_OK;
+}
+
+int store_meeting_create(struct store *s, int64_t org_id, struct meeting *m)
+{
+	int ret;
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if ((ret = meeting_check(m)))
+		return ret;
+	m->org_id = org_id;
+	m->created_at = now_seconds();
+	if (!m->updated_at)
+		m->updated_at = m->created_at;
+	return s->ops->meeting_create(s, org_id, m);
+}
+
+int store_meeting_get(struct store *s, int64_t org_id, int64_t id, struct meeting *out)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!out)
+		return store_error(STORE_INVALID, "meeting_get: no result pointer");
+	return s->ops->meeting_get(s, org_id, id, out);
+}
+
+int store_meeting_get_public(struct store *s, int64_t id, struct meeting *out)
+{
+	CHECK_STORE(s);
+	if (!out)
+		return store_error(STORE_INVALID, "meeting_get_public: no result pointer");
+	return s->ops->meeting_get_public(s, id, out);
+}
+
+int store_meeting_update(struct store *s, int64_t org_id, struct meeting *m)
+{
+	int ret;
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if ((ret = meeting_check(m)))
+		return ret;
+	m->org_id = org_id;
+	if (!m->updated_at)
+		m->updated_at = now_seconds();
+	return s->ops->meeting_update(s, org_id, m);
+}
+
+int store_meeting_list(struct store *s, int64_t org_id, const struct meeting_query *q, struct meeting **out,
+		       size_t *n, int64_t *total)
+{
+	int64_t dummy;
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "meeting_list");
+	CHECK_ORG(org_id);
+	if (!q || !TEXT_OK(q->search))
+		return store_error(STORE_INVALID, "meeting_list: bad query");
+	struct store_meeting_query sq = { .q = q, .limit = q->limit, .offset = q->offset };
+	clamp_page(&sq.limit, &sq.offset);
+	if (q->search[0])
+		like_pattern(sq.like, sizeof sq.like, q->search, true);
+	return s->ops->meeting_list(s, org_id, &sq, out, n, total ? total : &dummy);
+}
+
+int store_meeting_all(struct store *s, int64_t org_id, struct meeting **out, size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "meeting_all");
+	CHECK_ORG(org_id);
+	return s->ops->meeting_all(s, org_id, out, n);
+}
+
+int store_meeting_public_page(struct store *s, int64_t after_id, int limit, struct meeting **out, size_t *n)
+{
+	int offset = 0;
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "meeting_public_page");
+	clamp_page(&limit, &offset);
+	return s->ops->meeting_public_page(s, after_id, limit, out, n);
+}
+
+int store_directory_version(struct store *s, int64_t *version, int64_t *changed_at)
+{
+	int64_t dummy;
+	CHECK_STORE(s);
+	if (!version)
+		return store_error(STORE_INVALID, "directory_version: no result pointer");
+	return s->ops->directory_version(s, version, changed_at ? changed_at : &dummy);
+}
+
+/* ---- import sources and runs ---- */
+
+static int msource_check(const struct meeting_source *src)
+{
+	if (!src || !TEXT_OK(src->name) || !src->name[0] || !TEXT_OK(src->url) || !FIELD_OK(src->format) ||
+	    !one_of(src->format, msource_formats) || !TEXT_OK(src->timezone) || !src->timezone[0] ||
+	    !KEY_OK(src->fellowship, false) || src->interval_hours < 0 || src->interval_hours > 8760)
+		return store_error(STORE_INVALID, "meeting_source: a field is missing or bad");
+	return STORE_OK;
+}
+
+int store_meeting_source_create(struct store *s, int64_t org_id, struct meeting_source *src)
+{
+	int ret;
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if ((ret = msource_check(src)))
+		return ret;
+	src->org_id = org_id;
+	src->created_at = now_seconds();
+	src->last_run_at = 0;
+	return s->ops->msource_create(s, org_id, src);
+}
+
+int store_meeting_source_get(struct store *s, int64_t org_id, int64_t id, struct meeting_source *out)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!out)
+		return store_error(STORE_INVALID, "meeting_source_get: no result pointer");
+	return s->ops->msource_get(s, org_id, id, out);
+}
+
+int store_meeting_source_get_by_name(struct store *s, int64_t org_id, const char *name,
+				     struct meeting_source *out)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!out || !fits(name, MEETING_NAME_MAX))
+		return store_error(STORE_INVALID, "meeting_source_get_by_name: bad argument");
+	return s->ops->msource_get_by_name(s, org_id, name, out);
+}
+
+int store_meeting_source_update(struct store *s, int64_t org_id, const struct meeting_source *src)
+{
+	int ret;
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if ((ret = msource_check(src)))
+		return ret;
+	return s->ops->msource_update(s, org_id, src);
+}
+
+int store_meeting_source_list(struct store *s, int64_t org_id, struct meeting_source **out, size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "meeting_source_list");
+	CHECK_ORG(org_id);
+	return s->ops->msource_list(s, org_id, out, n);
+}
+
+int store_meeting_source_due(struct store *s, int64_t now, struct meeting_source **out, size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "meeting_source_due");
+	return s->ops->msource_due(s, now, out, n);
+}
+
+static int mrun_check(struct meeting_import_run *run)
+{
+	if (!run || !FIELD_OK(run->status) || !one_of(run->status, mrun_statuses) || !TEXT_OK(run->message) ||
+	    run->source_id <= 0 || run->by_user < 0 || run->added < 0 || run->changed < 0 || run->removed < 0 ||
+	    run->unchanged < 0 || run->rejected < 0)
+		return store_error(STORE_INVALID, "meeting_import_run: a field is missing or bad");
+	if (!run->at)
+		run->at = now_seconds();
+	return STORE_OK;
+}
+
+int store_meeting_run_add(struct store *s, int64_t org_id, struct meeting_import_run *run)
+{
+	int ret;
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if ((ret = mrun_check(run)))
+		return ret;
+	if (!strcmp(run->status, "applied"))
+		return store_error(STORE_INVALID, "meeting_run_add: an applied run is recorded by import_apply");
+	run->org_id = org_id;
+	return s->ops->mrun_add(s, org_id, run);
+}
+
+int store_meeting_run_list(struct store *s, int64_t org_id, int64_t source_id, int limit,
+			   struct meeting_import_run **out, size_t *n)
+{
+	int offset = 0;
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "meeting_run_list");
+	CHECK_ORG(org_id);
+	clamp_page(&limit, &offset);
+	return s->ops->mrun_list(s, org_id, source_id, limit, out, n);
+}
+
+int store_meeting_import_apply(struct store *s, int64_t org_id, struct meeting *upserts, size_t nupserts,
+			       const int64_t *remove_ids, size_t nremove, struct meeting_import_run *run)
+{
+	int ret;
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if ((nupserts && !upserts) || (nremove && !remove_ids) || !run)
+		return store_error(STORE_INVALID, "meeting_import_apply: no rows");
+	copy_str(run->status, sizeof run->status, "applied");
+	if ((ret = mrun_check(run)))
+		return ret;
+	run->org_id = org_id;
+	int64_t now = now_seconds();
+	for (size_t i = 0; i < nupserts; i++) {
+		if ((ret = meeting_check(&upserts[i])))
+			return store_error(ret, "meeting_import_apply: row %zu: %s", i + 1, store_last_error());
+		upserts[i].org_id = org_id;
+		if (!upserts[i].id)
+			upserts[i].created_at = now;
+		if (!upserts[i].updated_at)
+			upserts[i].updated_at = now;
+	}
+	return s->ops->meeting_import_apply(s, org_id, upserts, nupserts, remove_ids, nremove, run);
+}
+
+/* ---- change requests ---- */
+
+int store_meeting_cr_create(struct store *s, int64_t org_id, struct meeting_change_request *cr)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!cr || !TEXT_OK(cr->meeting_name) || !TEXT_OK(cr->name) || !TEXT_OK(cr->email) ||
+	    !TEXT_OK(cr->message) || !cr->message[0] || !FIELD_OK(cr->addr_hash) || !hex64(cr->addr_hash) ||
+	    cr->meeting_id <= 0)
+		return store_error(STORE_INVALID, "meeting_change_request: a field is missing, too long or bad");
+	cr->org_id = org_id;
+	copy_str(cr->status, sizeof cr->status, "new");
+	cr->handled_at = cr->handled_by = 0;
+	if (!cr->created_at)
+		cr->created_at = now_seconds();
+	return s->ops->mcr_create(s, org_id, cr);
+}
+
+int store_meeting_cr_get(struct store *s, int64_t org_id, int64_t id, struct meeting_change_request *out)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!out)
+		return store_error(STORE_INVALID, "meeting_cr_get: no result pointer");
+	return s->ops->mcr_get(s, org_id, id, out);
+}
+
+int store_meeting_cr_list(struct store *s, int64_t org_id, const char *status, int limit, int offset,
+			  struct meeting_change_request **out, size_t *n, int64_t *total)
+{
+	int64_t dummy;
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "meeting_cr_list");
+	CHECK_ORG(org_id);
+	if (!status)
+		status = "";
+	if (status[0] && !one_of(status, mcr_statuses))
+		return store_error(STORE_INVALID, "meeting_cr_list: unknown status");
+	clamp_page(&limit, &offset);
+	return s->ops->mcr_list(s, org_id, status, limit, offset, out, n, total ? total : &dummy);
+}
+
+int store_meeting_cr_close(struct store *s, int64_t org_id, int64_t id, const char *status, int64_t by_user)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!status || (strcmp(status, "done") && strcmp(status, "dismissed")) || by_user < 0)
+		return store_error(STORE_INVALID, "meeting_cr_close: want done or dismissed");
+	return s->ops->mcr_close(s, org_id, id, status, by_user, now_seconds());
+}
+
+int store_meeting_cr_count_recent(struct store *s, const char *addr_hash, int64_t since, int64_t *n)
+{
+	CHECK_STORE(s);
+	if (!n || !hex64(addr_hash))
+		return store_error(STORE_INVALID, "meeting_cr_count_recent: bad argument");
+	*n = 0;
+	return s->ops->mcr_count_recent(s, addr_hash, since, n);
+}
+
 /* ---- test hooks ---- */
 
 int store_testing_exec(struct store *s, const char *sql)

@@ -783,4 +783,200 @@ int store_attendance_dates(struct store *s, int64_t org_id, int64_t enrolment_id
 int store_attendance_of_enrolment(struct store *s, int64_t org_id, int64_t enrolment_id, int32_t from, int32_t to,
 				  struct attendance **out, size_t *n);
 
+/* ======================================================================================
+ * The meeting directory (issue 5): meetings of mutual-help fellowships in the fields of
+ * the Meeting Guide specification, import sources with their runs, and change requests
+ * from the public. Tables: sql/{sqlite,postgresql}/003_meetings.sql.
+ *
+ * Conventions of this section, on top of those at the top of this file and of the
+ * person's-path section (org_id > 0, another organisation's id is STORE_NOTFOUND, the
+ * org_id field ignored on writes, "by" fields are members or 0):
+ * - Meetings are public information, not health data: the one installation-wide read is
+ *   store_meeting_public_page(), which only ever returns public, not removed meetings.
+ * - A meeting is never deleted: removed_at set means removed (by an import that no longer
+ *   lists it, or by an editor). Slugs are unique within an organisation, removed rows
+ *   included. Lists leave removed meetings out unless asked.
+ * - Every change to meetings bumps the directory's version (store_directory_version), in
+ *   the same transaction, so caches in any process can tell they are stale.
+ * - Validation (anonymity of contacts, time zones, RRULEs, type codes) is the domain's
+ *   (domain/meetings.h); the store checks shapes, the database the lengths again.
+ * ====================================================================================== */
+
+enum {
+	MEETING_SLUG_MAX = 101,
+	MEETING_NAME_MAX = 256,      /* name, location, addresses, group */
+	MEETING_PLACE_MAX = 129,     /* city, region, sub_region */
+	MEETING_SHORT_MAX = 65,      /* state, country, phones, time zone, contact names */
+	MEETING_POSTAL_MAX = 33,
+	MEETING_URL_MAX = 513,       /* URLs and the conference notes */
+	MEETING_NOTES_MAX = 2001,
+	MEETING_LNOTES_MAX = 1001,   /* location_notes, group_notes */
+	MEETING_TYPES_MAX = 257,     /* type codes joined by commas: "C,EN,X" */
+	MEETING_RRULE_MAX = 257,
+	MEETING_CONTACTS = 3,
+	MEETING_RUN_MESSAGE_MAX = 4001,
+	MEETING_CR_NAME_MAX = 65,
+};
+
+struct meeting_contact {
+	char name[MEETING_SHORT_MAX];    /* a first name and at most an initial */
+	char email[STORE_EMAIL_MAX];
+	char phone[MEETING_SHORT_MAX];
+};
+
+struct meeting {
+	int64_t id;
+	int64_t org_id;
+	char slug[MEETING_SLUG_MAX];     /* [a-z0-9._-]; unique within the organisation */
+	char name[MEETING_NAME_MAX];
+	/* When: weekdays as bits, 1 << 0 = Sunday … 1 << 6 = Saturday (the spec's 0-6); 0 =
+	 * by appointment. start_min/end_min are minutes after local midnight, -1 = none. An
+	 * rrule ("FREQ=MONTHLY;BYDAY=1MO") replaces days for meetings that are not weekly. */
+	int days;
+	int start_min;
+	int end_min;
+	char timezone[MEETING_SHORT_MAX]; /* IANA name, "Europe/Oslo" */
+	char rrule[MEETING_RRULE_MAX];    /* "" = weekly on days */
+	int32_t starts_on;                /* first day of the series (core/date.h), DATE_NONE */
+	/* Where. */
+	char location[MEETING_NAME_MAX];
+	char location_notes[MEETING_LNOTES_MAX];
+	char formatted_address[MEETING_NAME_MAX];
+	char address[MEETING_NAME_MAX];
+	char city[MEETING_PLACE_MAX];
+	char state[MEETING_SHORT_MAX];
+	char postal_code[MEETING_POSTAL_MAX];
+	char country[MEETING_SHORT_MAX];
+	bool has_geo;                     /* lat_e6/lon_e6 hold a point */
+	int64_t lat_e6, lon_e6;           /* millionths of a degree */
+	char region[MEETING_PLACE_MAX];
+	char sub_region[MEETING_PLACE_MAX];
+	/* What. */
+	char types[MEETING_TYPES_MAX];
+	char notes[MEETING_NOTES_MAX];
+	char group_name[MEETING_NAME_MAX];
+	char group_notes[MEETING_LNOTES_MAX];
+	char fellowship[STORE_KEY_MAX];   /* "aa", "na", "al_anon"… (domain/meeting_types.h) */
+	char attendance[16];              /* "in_person", "online", "hybrid", "phone" */
+	/* Online and contact. */
+	char conference_url[MEETING_URL_MAX];
+	char conference_url_notes[MEETING_URL_MAX];
+	char conference_phone[MEETING_SHORT_MAX];
+	char conference_phone_notes[MEETING_URL_MAX];
+	char website[MEETING_URL_MAX];
+	char email[STORE_EMAIL_MAX];
+	char phone[MEETING_SHORT_MAX];
+	char url[MEETING_URL_MAX];        /* the listing's page at its source, "" = ours */
+	struct meeting_contact contact[MEETING_CONTACTS];
+	/* Listing. */
+	bool public;
+	int64_t source_id;                /* the import source it came from, 0 = by hand */
+	int64_t created_at;
+	int64_t updated_at;               /* the feed's "updated" */
+	int64_t updated_by;
+	int64_t removed_at;               /* 0 = listed */
+};
+
+/* Sets id, org_id, created_at (and updated_at if 0). CONFLICT if the slug is taken. */
+int store_meeting_create(struct store *s, int64_t org_id, struct meeting *m);
+/* A meeting of the organisation, removed ones too. */
+int store_meeting_get(struct store *s, int64_t org_id, int64_t id, struct meeting *out);
+/* A public, listed meeting of any organisation (the public pages); else NOTFOUND. */
+int store_meeting_get_public(struct store *s, int64_t id, struct meeting *out);
+/* Writes every field of m->id but created_at; CONFLICT if the new slug is taken. */
+int store_meeting_update(struct store *s, int64_t org_id, struct meeting *m);
+
+struct meeting_query {
+	char search[MEETING_NAME_MAX]; /* substring of name, slug, location or region (ASCII
+	                                * case-insensitive); "" = all */
+	bool include_removed;
+	int limit;
+	int offset;
+};
+/* The organisation's meetings by name, then id. */
+int store_meeting_list(struct store *s, int64_t org_id, const struct meeting_query *q, struct meeting **out,
+		       size_t *n, int64_t *total);
+/* Every meeting of the organisation (removed ones too), by id: what an import diffs
+ * against. */
+int store_meeting_all(struct store *s, int64_t org_id, struct meeting **out, size_t *n);
+/* Public, listed meetings of every organisation with id > after_id, by id, at most limit
+ * (1..1000): the public directory is read page by page into its cache. */
+int store_meeting_public_page(struct store *s, int64_t after_id, int limit, struct meeting **out, size_t *n);
+/* The directory's change counter and when it last changed (unix seconds). */
+int store_directory_version(struct store *s, int64_t *version, int64_t *changed_at);
+
+/* ---- import sources and their runs ---- */
+struct meeting_source {
+	int64_t id;
+	int64_t org_id;
+	char name[MEETING_NAME_MAX];      /* unique within the organisation: the file or URL */
+	char url[MEETING_URL_MAX];        /* "" for a file */
+	char format[8];                   /* "json" or "csv" */
+	char timezone[MEETING_SHORT_MAX]; /* for rows without one */
+	char fellowship[STORE_KEY_MAX];   /* for every row */
+	int interval_hours;               /* re-import every N hours; 0 = by hand */
+	int64_t created_at;
+	int64_t last_run_at;              /* 0 = never */
+};
+/* Creates the source (sets id, created_at); CONFLICT if the name is taken. */
+int store_meeting_source_create(struct store *s, int64_t org_id, struct meeting_source *src);
+int store_meeting_source_get(struct store *s, int64_t org_id, int64_t id, struct meeting_source *out);
+int store_meeting_source_get_by_name(struct store *s, int64_t org_id, const char *name,
+				     struct meeting_source *out);
+/* Writes url, format, timezone, fellowship and interval_hours. */
+int store_meeting_source_update(struct store *s, int64_t org_id, const struct meeting_source *src);
+int store_meeting_source_list(struct store *s, int64_t org_id, struct meeting_source **out, size_t *n);
+/* Sources of every organisation whose interval has passed at now (CLI: scheduled runs). */
+int store_meeting_source_due(struct store *s, int64_t now, struct meeting_source **out, size_t *n);
+
+struct meeting_import_run {
+	int64_t id;
+	int64_t org_id;
+	int64_t source_id;
+	int64_t at;
+	int64_t by_user;
+	char status[16];                  /* "applied", "preview", "failed" */
+	int added, changed, removed, unchanged, rejected;
+	char message[MEETING_RUN_MESSAGE_MAX]; /* summary and the first row errors */
+};
+/* Records a run that changed nothing (a preview or a failure); sets id. */
+int store_meeting_run_add(struct store *s, int64_t org_id, struct meeting_import_run *run);
+/* The source's runs, newest first, at most limit. */
+int store_meeting_run_list(struct store *s, int64_t org_id, int64_t source_id, int limit,
+			   struct meeting_import_run **out, size_t *n);
+
+/* Applies an import in ONE transaction: rows of upserts with id 0 are inserted, the
+ * others updated (they must be the organisation's; removed_at is written as given, so
+ * an update with 0 brings a removed meeting back); remove_ids get removed_at = run->at;
+ * the run is recorded (status "applied") and the source's last_run_at set. Either all of
+ * it is stored or nothing (any failure rolls back). Sets the new rows' ids and run->id. */
+int store_meeting_import_apply(struct store *s, int64_t org_id, struct meeting *upserts, size_t nupserts,
+			       const int64_t *remove_ids, size_t nremove, struct meeting_import_run *run);
+
+/* ---- change requests from the public ---- */
+struct meeting_change_request {
+	int64_t id;
+	int64_t org_id;
+	int64_t meeting_id;
+	char meeting_name[MEETING_NAME_MAX];
+	char name[MEETING_CR_NAME_MAX];   /* who asks, optional */
+	char email[STORE_EMAIL_MAX];      /* optional, for an answer */
+	char message[MEETING_NOTES_MAX];
+	char addr_hash[STORE_HEX_MAX];    /* SHA-256 hex of the client address (rate limit) */
+	char status[16];                  /* "new", "done", "dismissed" */
+	int64_t created_at;
+	int64_t handled_at;
+	int64_t handled_by;
+};
+/* Sets id, status "new" and created_at; the meeting must be the organisation's. */
+int store_meeting_cr_create(struct store *s, int64_t org_id, struct meeting_change_request *cr);
+int store_meeting_cr_get(struct store *s, int64_t org_id, int64_t id, struct meeting_change_request *out);
+/* status "" = all; oldest first. */
+int store_meeting_cr_list(struct store *s, int64_t org_id, const char *status, int limit, int offset,
+			  struct meeting_change_request **out, size_t *n, int64_t *total);
+/* "new" → "done" or "dismissed"; CONFLICT if it is not new any more. */
+int store_meeting_cr_close(struct store *s, int64_t org_id, int64_t id, const char *status, int64_t by_user);
+/* Requests from addr_hash since `since`, in every organisation (the rate limit). */
+int store_meeting_cr_count_recent(struct store *s, const char *addr_hash, int64_t since, int64_t *n);
+
 #endif

@@ -2502,6 +2502,363 @@ static int pg_attendance_of_enrolment(struct store *s, int64_t org_id, int64_t e
 			NVALS(v), v, &store_attendance_map, sizeof **out, (void **)out, n);
 }
 
+/* ======================================================================================
+ * The meeting directory (store.h, issue 5). An import is one transaction: every upsert,
+ * every removal, the run and the source's last_run_at, or none of them. The directory's
+ * version is bumped by the statement trigger of 003_meetings.sql; its row lock also
+ * orders two imports that run at once.
+ * ====================================================================================== */
+
+/* The meeting's values $2..$48 in the column order of both statements below. */
+#define PG_MEETING_VALS(m)                                                                         \
+	(m)->slug, (m)->name, I64((m)->days), PHASE_OR_NULL((m)->start_min), PHASE_OR_NULL((m)->end_min), \
+		(m)->timezone, (m)->rrule, (m)->location, (m)->location_notes, (m)->formatted_address, \
+		(m)->address, (m)->city, (m)->state, (m)->postal_code, (m)->country,                   \
+		(m)->has_geo ? I64((m)->lat_e6) : NULL, (m)->has_geo ? I64((m)->lon_e6) : NULL,        \
+		(m)->region, (m)->sub_region, (m)->types, (m)->notes, (m)->group_name, (m)->group_notes, \
+		(m)->fellowship, (m)->attendance, (m)->conference_url, (m)->conference_url_notes,      \
+		(m)->conference_phone, (m)->conference_phone_notes, (m)->website, (m)->email,          \
+		(m)->phone, (m)->url, (m)->contact[0].name, (m)->contact[0].email, (m)->contact[0].phone, \
+		(m)->contact[1].name, (m)->contact[1].email, (m)->contact[1].phone, (m)->contact[2].name, \
+		(m)->contact[2].email, (m)->contact[2].phone, BOOL((m)->public), ID_OR_NULL((m)->source_id)
+
+#define PG_MEETING_INSERT                                                                          \
+	"INSERT INTO meetings (org_id, slug, name, days, start_min, end_min, timezone, rrule, location, " \
+	"location_notes, formatted_address, address, city, state, postal_code, country, lat_e6, lon_e6, " \
+	"region, sub_region, types, notes, group_name, group_notes, fellowship, attendance, "           \
+	"conference_url, conference_url_notes, conference_phone, conference_phone_notes, website, email, " \
+	"phone, url, contact_1_name, contact_1_email, contact_1_phone, contact_2_name, contact_2_email, " \
+	"contact_2_phone, contact_3_name, contact_3_email, contact_3_phone, public, source_id, "        \
+	"created_at, updated_at, updated_by, removed_at, starts_on) VALUES ($1, $2, $3, $4, $5, $6, $7, "  \
+	"$8, $9, $10, "                                                                               \
+	"$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, "  \
+	"$30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48, "  \
+	"$49, $50) RETURNING id"
+#define PG_MEETING_UPDATE                                                                          \
+	"UPDATE meetings SET slug = $2, name = $3, days = $4, start_min = $5, end_min = $6, timezone = $7, " \
+	"rrule = $8, location = $9, location_notes = $10, formatted_address = $11, address = $12, "   \
+	"city = $13, state = $14, postal_code = $15, country = $16, lat_e6 = $17, lon_e6 = $18, "     \
+	"region = $19, sub_region = $20, types = $21, notes = $22, group_name = $23, group_notes = $24, " \
+	"fellowship = $25, attendance = $26, conference_url = $27, conference_url_notes = $28, "       \
+	"conference_phone = $29, conference_phone_notes = $30, website = $31, email = $32, phone = $33, " \
+	"url = $34, contact_1_name = $35, contact_1_email = $36, contact_1_phone = $37, "              \
+	"contact_2_name = $38, contact_2_email = $39, contact_2_phone = $40, contact_3_name = $41, "   \
+	"contact_3_email = $42, contact_3_phone = $43, public = $44, source_id = $45, updated_at = $46, " \
+	"updated_by = $47, removed_at = $48, starts_on = $50 WHERE org_id = $1 AND id = $49"
+
+static int pg_meeting_insert(PGconn *c, int64_t org_id, struct meeting *m)
+{
+	const char *v[] = { I64(org_id),	  PG_MEETING_VALS(m),	     I64(m->created_at),
+			    I64(m->updated_at), ID_OR_NULL(m->updated_by), ID_OR_NULL(m->removed_at),
+			    DAY_OR_NULL(m->starts_on) };
+	return pg_w(c, "meeting_create", PG_MEETING_INSERT, NVALS(v), v, NULL, &m->id);
+}
+
+static int pg_meeting_update_on(PGconn *c, int64_t org_id, const struct meeting *m)
+{
+	const char *v[] = { I64(org_id),		PG_MEETING_VALS(m),	      I64(m->updated_at),
+			    ID_OR_NULL(m->updated_by), ID_OR_NULL(m->removed_at), I64(m->id),
+			    DAY_OR_NULL(m->starts_on) };
+	int changes = 0;
+	int ret = pg_w(c, "meeting_update", PG_MEETING_UPDATE, NVALS(v), v, &changes, NULL);
+	if (!ret && changes == 0)
+		ret = store_error(STORE_NOTFOUND, "meeting_update: not found");
+	return ret;
+}
+
+static int pg_meeting_create(struct store *s, int64_t org_id, struct meeting *m)
+{
+	struct pg_store *pg = pg_of(s);
+	int ret;
+	PGconn *c = pg_get(pg, &ret);
+	if (!c)
+		return ret;
+	ret = pg_meeting_insert(c, org_id, m);
+	pg_put(pg, c);
+	return ret;
+}
+
+static int pg_meeting_update(struct store *s, int64_t org_id, struct meeting *m)
+{
+	struct pg_store *pg = pg_of(s);
+	int ret;
+	PGconn *c = pg_get(pg, &ret);
+	if (!c)
+		return ret;
+	ret = pg_meeting_update_on(c, org_id, m);
+	pg_put(pg, c);
+	return ret;
+}
+
+static int pg_meeting_get(struct store *s, int64_t org_id, int64_t id, struct meeting *out)
+{
+	const char *v[] = { I64(org_id), I64(id) };
+	return pg_read1(s, "meeting_get", "SELECT " STORE_MEETING_COLS " FROM meetings m WHERE m.org_id = $1 AND m.id = $2",
+			NVALS(v), v, &store_meeting_map, out, sizeof *out);
+}
+
+static int pg_meeting_get_public(struct store *s, int64_t id, struct meeting *out)
+{
+	const char *v[] = { I64(id) };
+	return pg_read1(s, "meeting_get_public",
+			"SELECT " STORE_MEETING_COLS " FROM meetings m WHERE m.id = $1 AND m.public AND m.removed_at IS NULL",
+			NVALS(v), v, &store_meeting_map, out, sizeof *out);
+}
+
+static int pg_meeting_list(struct store *s, int64_t org_id, const struct store_meeting_query *q,
+			   struct meeting **out, size_t *n, int64_t *total)
+{
+	struct buf where = BUF_INIT, count = BUF_INIT, page = BUF_INIT;
+	const char *v[4];
+	struct num nums[3];
+	int nv = 0;
+	v[nv++] = num(&nums[0], org_id);
+	buf_adds(&where, " FROM meetings m WHERE m.org_id = $1");
+	if (!q->q->include_removed)
+		buf_adds(&where, " AND m.removed_at IS NULL");
+	if (q->like[0]) {
+		/* ILIKE: case-insensitive as SQLite's LIKE is for ASCII. */
+		v[nv++] = q->like;
+		buf_adds(&where, " AND (m.name ILIKE $2 ESCAPE '\\' OR m.slug ILIKE $2 ESCAPE '\\' "
+				 "OR m.location ILIKE $2 ESCAPE '\\' OR m.region ILIKE $2 ESCAPE '\\')");
+	}
+	int ncount = nv;
+	buf_addf(&count, "SELECT count(*)%s", where.data);
+	buf_addf(&page, "SELECT " STORE_MEETING_COLS "%s ORDER BY m.name, m.id LIMIT $%d OFFSET $%d", where.data,
+		 nv + 1, nv + 2);
+	v[nv++] = num(&nums[1], q->limit);
+	v[nv++] = num(&nums[2], q->offset);
+	int ret = pg_count_and_page(pg_of(s), "meeting_list", count.data, ncount, page.data, nv, v,
+				    &store_meeting_map, sizeof **out, (void **)out, n, total, NULL);
+	buf_release(&page);
+	buf_release(&count);
+	buf_release(&where);
+	return ret;
+}
+
+static int pg_meeting_all(struct store *s, int64_t org_id, struct meeting **out, size_t *n)
+{
+	const char *v[] = { I64(org_id) };
+	return pg_list1(s, "meeting_all", "SELECT " STORE_MEETING_COLS " FROM meetings m WHERE m.org_id = $1 ORDER BY m.id",
+			NVALS(v), v, &store_meeting_map, sizeof **out, (void **)out, n);
+}
+
+static int pg_meeting_public_page(struct store *s, int64_t after_id, int limit, struct meeting **out, size_t *n)
+{
+	const char *v[] = { I64(after_id), I64(limit) };
+	return pg_list1(s, "meeting_public_page",
+			"SELECT " STORE_MEETING_COLS " FROM meetings m WHERE m.public AND m.removed_at IS NULL "
+			"AND m.id > $1 ORDER BY m.id LIMIT $2",
+			NVALS(v), v, &store_meeting_map, sizeof **out, (void **)out, n);
+}
+
+static int pg_directory_version(struct store *s, int64_t *version, int64_t *changed_at)
+{
+	struct pg_store *pg = pg_of(s);
+	PGresult *r;
+	int ret;
+	PGconn *c = pg_get(pg, &ret);
+	if (!c)
+		return ret;
+	ret = pg_exec(c, "directory_version", "SELECT version, changed_at FROM directory_state WHERE id = 1", 0,
+		      NULL, &r);
+	if (!ret) {
+		if (PQntuples(r) != 1 || !get_i64(r, 0, 0, version) || !get_i64(r, 0, 1, changed_at))
+			ret = store_error(STORE_ERROR, "postgresql: directory_version: unexpected answer");
+		PQclear(r);
+	}
+	pg_put(pg, c);
+	return ret;
+}
+
+/* ---- import sources and runs ---- */
+
+static int pg_msource_create(struct store *s, int64_t org_id, struct meeting_source *src)
+{
+	const char *v[] = { I64(org_id),	 src->name,		  src->url,	     src->format,
+			    src->timezone,	 src->fellowship,	  I64(src->interval_hours), I64(src->created_at) };
+	return pg_write(pg_of(s), "meeting_source_create",
+			"INSERT INTO meeting_sources (org_id, name, url, format, timezone, fellowship, interval_hours, "
+			"created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+			NVALS(v), v, false, &src->id);
+}
+
+static int pg_msource_get(struct store *s, int64_t org_id, int64_t id, struct meeting_source *out)
+{
+	const char *v[] = { I64(org_id), I64(id) };
+	return pg_read1(s, "meeting_source_get",
+			"SELECT " STORE_MSOURCE_COLS " FROM meeting_sources WHERE org_id = $1 AND id = $2", NVALS(v), v,
+			&store_msource_map, out, sizeof *out);
+}
+
+static int pg_msource_get_by_name(struct store *s, int64_t org_id, const char *name, struct meeting_source *out)
+{
+	const char *v[] = { I64(org_id), name };
+	return pg_read1(s, "meeting_source_get_by_name",
+			"SELECT " STORE_MSOURCE_COLS " FROM meeting_sources WHERE org_id = $1 AND name = $2", NVALS(v),
+			v, &store_msource_map, out, sizeof *out);
+}
+
+static int pg_msource_update(struct store *s, int64_t org_id, const struct meeting_source *src)
+{
+	const char *v[] = { I64(org_id),   I64(src->id),    src->url, src->format,
+			    src->timezone, src->fellowship, I64(src->interval_hours) };
+	return pg_write(pg_of(s), "meeting_source_update",
+			"UPDATE meeting_sources SET url = $3, format = $4, timezone = $5, fellowship = $6, "
+			"interval_hours = $7 WHERE org_id = $1 AND id = $2",
+			NVALS(v), v, true, NULL);
+}
+
+static int pg_msource_list(struct store *s, int64_t org_id, struct meeting_source **out, size_t *n)
+{
+	const char *v[] = { I64(org_id) };
+	return pg_list1(s, "meeting_source_list",
+			"SELECT " STORE_MSOURCE_COLS " FROM meeting_sources WHERE org_id = $1 ORDER BY name COLLATE \"C\", id",
+			NVALS(v), v, &store_msource_map, sizeof **out, (void **)out, n);
+}
+
+static int pg_msource_due(struct store *s, int64_t now, struct meeting_source **out, size_t *n)
+{
+	const char *v[] = { I64(now) };
+	return pg_list1(s, "meeting_source_due",
+			"SELECT " STORE_MSOURCE_COLS " FROM meeting_sources WHERE interval_hours > 0 AND url <> '' "
+			"AND (last_run_at IS NULL OR last_run_at + interval_hours * 3600 <= $1) ORDER BY org_id, id",
+			NVALS(v), v, &store_msource_map, sizeof **out, (void **)out, n);
+}
+
+static int pg_mrun_insert(PGconn *c, int64_t org_id, struct meeting_import_run *run)
+{
+	const char *v[] = { I64(org_id),	     I64(run->source_id), I64(run->at),	    ID_OR_NULL(run->by_user),
+			    run->status,	     I64(run->added),	  I64(run->changed), I64(run->removed),
+			    I64(run->unchanged), I64(run->rejected),  run->message };
+	return pg_w(c, "meeting_import_run",
+		    "INSERT INTO meeting_import_runs (org_id, source_id, at, by_user, status, added, changed, removed, "
+		    "unchanged, rejected, message) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+		    NVALS(v), v, NULL, &run->id);
+}
+
+static int pg_mrun_add(struct store *s, int64_t org_id, struct meeting_import_run *run)
+{
+	struct pg_store *pg = pg_of(s);
+	int ret;
+	PGconn *c = pg_get(pg, &ret);
+	if (!c)
+		return ret;
+	ret = pg_mrun_insert(c, org_id, run);
+	pg_put(pg, c);
+	return ret;
+}
+
+static int pg_mrun_list(struct store *s, int64_t org_id, int64_t source_id, int limit,
+			struct meeting_import_run **out, size_t *n)
+{
+	const char *v[] = { I64(org_id), I64(source_id), I64(limit) };
+	return pg_list1(s, "meeting_run_list",
+			"SELECT " STORE_MRUN_COLS " FROM meeting_import_runs WHERE org_id = $1 AND source_id = $2 "
+			"ORDER BY at DESC, id DESC LIMIT $3",
+			NVALS(v), v, &store_mrun_map, sizeof **out, (void **)out, n);
+}
+
+static int pg_meeting_import_apply(struct store *s, int64_t org_id, struct meeting *upserts, size_t nupserts,
+				   const int64_t *remove_ids, size_t nremove, struct meeting_import_run *run)
+{
+	struct pg_store *pg = pg_of(s);
+	int ret;
+	/* Which rows are new: their ids are handed back only if the transaction commits. */
+	bool *fresh = nupserts ? xcalloc(nupserts, sizeof *fresh) : NULL;
+	PGconn *c = pg_begin(pg, &ret, "meeting_import: begin", PG_WRITE);
+	for (size_t i = 0; !ret && i < nupserts; i++) {
+		fresh[i] = upserts[i].id == 0;
+		ret = fresh[i] ? pg_meeting_insert(c, org_id, &upserts[i]) : pg_meeting_update_on(c, org_id, &upserts[i]);
+	}
+	for (size_t i = 0; !ret && i < nremove; i++) {
+		const char *v[] = { I64(org_id), I64(remove_ids[i]), I64(run->at) };
+		ret = pg_w(c, "meeting_import: remove",
+			   "UPDATE meetings SET removed_at = $3, updated_at = $3 WHERE org_id = $1 AND id = $2 "
+			   "AND removed_at IS NULL",
+			   NVALS(v), v, NULL, NULL);
+	}
+	if (!ret)
+		ret = pg_mrun_insert(c, org_id, run);
+	if (!ret) {
+		const char *v[] = { I64(org_id), I64(run->source_id), I64(run->at) };
+		int changes = 0;
+		ret = pg_w(c, "meeting_import: source", "UPDATE meeting_sources SET last_run_at = $3 WHERE org_id = $1 AND id = $2",
+			   NVALS(v), v, &changes, NULL);
+		if (!ret && changes == 0)
+			ret = store_error(STORE_NOTFOUND, "meeting_import: no such source");
+	}
+	ret = pg_end(pg, c, ret, "meeting_import: commit");
+	for (size_t i = 0; ret && i < nupserts; i++)
+		if (fresh[i])
+			upserts[i].id = 0;
+	free(fresh);
+	return ret;
+}
+
+/* ---- change requests ---- */
+
+static int pg_mcr_create(struct store *s, int64_t org_id, struct meeting_change_request *cr)
+{
+	const char *v[] = { I64(org_id), I64(cr->meeting_id), cr->meeting_name, cr->name,
+			    cr->email,	 cr->message,	      cr->addr_hash,	 I64(cr->created_at) };
+	return pg_write(pg_of(s), "meeting_change_request",
+			"INSERT INTO meeting_change_requests (org_id, meeting_id, meeting_name, name, email, message, "
+			"addr_hash, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $8) RETURNING id",
+			NVALS(v), v, false, &cr->id);
+}
+
+static int pg_mcr_get(struct store *s, int64_t org_id, int64_t id, struct meeting_change_request *out)
+{
+	const char *v[] = { I64(org_id), I64(id) };
+	return pg_read1(s, "meeting_change_request_get",
+			"SELECT " STORE_MCR_COLS " FROM meeting_change_requests WHERE org_id = $1 AND id = $2", NVALS(v),
+			v, &store_mcr_map, out, sizeof *out);
+}
+
+static int pg_mcr_list(struct store *s, int64_t org_id, const char *status, int limit, int offset,
+		       struct meeting_change_request **out, size_t *n, int64_t *total)
+{
+	const char *v[] = { I64(org_id), status, I64(limit), I64(offset) };
+	return pg_count_and_page(pg_of(s), "meeting_cr_list",
+				 "SELECT count(*) FROM meeting_change_requests WHERE org_id = $1 AND ($2 = '' OR status = $2)",
+				 2,
+				 "SELECT " STORE_MCR_COLS " FROM meeting_change_requests WHERE org_id = $1 "
+				 "AND ($2 = '' OR status = $2) ORDER BY created_at, id LIMIT $3 OFFSET $4",
+				 4, v, &store_mcr_map, sizeof **out, (void **)out, n, total, NULL);
+}
+
+static int pg_mcr_close(struct store *s, int64_t org_id, int64_t id, const char *status, int64_t by_user,
+			int64_t at)
+{
+	struct pg_store *pg = pg_of(s);
+	const char *v[] = { I64(org_id), I64(id), status, I64(at), ID_OR_NULL(by_user) };
+	int ret, changes = 0;
+	PGconn *c = pg_begin(pg, &ret, "meeting_cr_close: begin", PG_WRITE);
+	if (!ret)
+		ret = pg_w(c, "meeting_cr_close",
+			   "UPDATE meeting_change_requests SET status = $3, handled_at = $4, handled_by = $5 "
+			   "WHERE org_id = $1 AND id = $2 AND status = 'new'",
+			   NVALS(v), v, &changes, NULL);
+	if (!ret && changes == 0) {
+		int64_t k = 0;
+		ret = pg_i(c, "meeting_cr_close: exists",
+			   "SELECT count(*) FROM meeting_change_requests WHERE org_id = $1 AND id = $2", 2, v, &k);
+		if (!ret)
+			ret = k ? store_error(STORE_CONFLICT, "meeting_cr_close: already handled")
+				: store_error(STORE_NOTFOUND, "meeting_cr_close: not found");
+	}
+	return pg_end(pg, c, ret, "meeting_cr_close: commit");
+}
+
+static int pg_mcr_count_recent(struct store *s, const char *addr_hash, int64_t since, int64_t *n)
+{
+	const char *v[] = { addr_hash, I64(since) };
+	return pg_int1(s, "meeting_cr_count_recent",
+		       "SELECT count(*) FROM meeting_change_requests WHERE addr_hash = $1 AND created_at >= $2",
+		       NVALS(v), v, n);
+}
+
 static int pg_testing_exec(struct store *s, const char *sql)
 {
 	struct pg_store *pg = pg_of(s);
@@ -2635,5 +2992,27 @@ const struct store_ops store_pg_ops = {
 	.attendance_roster = pg_attendance_roster,
 	.attendance_dates = pg_attendance_dates,
 	.attendance_of_enrolment = pg_attendance_of_enrolment,
+	.meeting_create = pg_meeting_create,
+	.meeting_get = pg_meeting_get,
+	.meeting_get_public = pg_meeting_get_public,
+	.meeting_update = pg_meeting_update,
+	.meeting_list = pg_meeting_list,
+	.meeting_all = pg_meeting_all,
+	.meeting_public_page = pg_meeting_public_page,
+	.directory_version = pg_directory_version,
+	.msource_create = pg_msource_create,
+	.msource_get = pg_msource_get,
+	.msource_get_by_name = pg_msource_get_by_name,
+	.msource_update = pg_msource_update,
+	.msource_list = pg_msource_list,
+	.msource_due = pg_msource_due,
+	.mrun_add = pg_mrun_add,
+	.mrun_list = pg_mrun_list,
+	.meeting_import_apply = pg_meeting_import_apply,
+	.mcr_create = pg_mcr_create,
+	.mcr_get = pg_mcr_get,
+	.mcr_list = pg_mcr_list,
+	.mcr_close = pg_mcr_close,
+	.mcr_count_recent = pg_mcr_count_recent,
 	.testing_exec = pg_testing_exec,
 };

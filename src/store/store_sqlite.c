@@ -2772,6 +2772,405 @@ static int sq_attendance_of_enrolment(struct store *s, int64_t org_id, int64_t e
 			sizeof **out, (void **)out, n);
 }
 
+/* ======================================================================================
+ * The meeting directory (store.h, issue 5). An import is one BEGIN IMMEDIATE transaction:
+ * every upsert, every removal, the run and the source's last_run_at, or none of them.
+ * The directory's version is bumped by the triggers of 003_meetings.sql.
+ * ====================================================================================== */
+
+#define MEETING_WRITE_COLS                                                                         \
+	"org_id, slug, name, days, start_min, end_min, timezone, rrule, location, location_notes, "   \
+	"formatted_address, address, city, state, postal_code, country, lat_e6, lon_e6, region, "     \
+	"sub_region, types, notes, group_name, group_notes, fellowship, attendance, conference_url, " \
+	"conference_url_notes, conference_phone, conference_phone_notes, website, email, phone, url, " \
+	"contact_1_name, contact_1_email, contact_1_phone, contact_2_name, contact_2_email, "         \
+	"contact_2_phone, contact_3_name, contact_3_email, contact_3_phone, public, source_id, "      \
+	"created_at, updated_at, updated_by, removed_at, starts_on"
+
+static const char SQL_MEETING_INSERT[] =
+	"INSERT INTO meetings (" MEETING_WRITE_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+	"?12, ?13, ?14, ?15, ?16, CASE WHEN ?50 = 1 THEN ?17 END, CASE WHEN ?50 = 1 THEN ?18 END, ?19, ?20, ?21, "
+	"?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, "
+	"?43, ?44, ?45, ?46, ?47, ?48, ?49, ?52)";
+static const char SQL_MEETING_UPDATE[] =
+	"UPDATE meetings SET slug = ?2, name = ?3, days = ?4, start_min = ?5, end_min = ?6, timezone = ?7, "
+	"rrule = ?8, location = ?9, location_notes = ?10, formatted_address = ?11, address = ?12, city = ?13, "
+	"state = ?14, postal_code = ?15, country = ?16, lat_e6 = CASE WHEN ?50 = 1 THEN ?17 END, "
+	"lon_e6 = CASE WHEN ?50 = 1 THEN ?18 END, region = ?19, sub_region = ?20, types = ?21, notes = ?22, "
+	"group_name = ?23, group_notes = ?24, fellowship = ?25, attendance = ?26, conference_url = ?27, "
+	"conference_url_notes = ?28, conference_phone = ?29, conference_phone_notes = ?30, website = ?31, "
+	"email = ?32, phone = ?33, url = ?34, contact_1_name = ?35, contact_1_email = ?36, "
+	"contact_1_phone = ?37, contact_2_name = ?38, contact_2_email = ?39, contact_2_phone = ?40, "
+	"contact_3_name = ?41, contact_3_email = ?42, contact_3_phone = ?43, public = ?44, source_id = ?45, "
+	"updated_at = ?47, updated_by = ?48, removed_at = ?49, starts_on = ?52 WHERE org_id = ?1 AND id = ?51";
+static const char SQL_MEETING_GET[] = "SELECT " STORE_MEETING_COLS " FROM meetings m WHERE m.org_id = ?1 AND m.id = ?2";
+static const char SQL_MEETING_GET_PUBLIC[] =
+	"SELECT " STORE_MEETING_COLS " FROM meetings m WHERE m.id = ?1 AND m.public = 1 AND m.removed_at IS NULL";
+static const char SQL_MEETING_ALL[] = "SELECT " STORE_MEETING_COLS " FROM meetings m WHERE m.org_id = ?1 ORDER BY m.id";
+static const char SQL_MEETING_PUBLIC_PAGE[] =
+	"SELECT " STORE_MEETING_COLS " FROM meetings m WHERE m.public = 1 AND m.removed_at IS NULL AND m.id > ?1 "
+	"ORDER BY m.id LIMIT ?2";
+static const char SQL_MEETING_REMOVE[] =
+	"UPDATE meetings SET removed_at = ?3, updated_at = ?3 WHERE org_id = ?1 AND id = ?2 AND removed_at IS NULL";
+static const char SQL_DIRECTORY_VERSION[] = "SELECT version, changed_at FROM directory_state WHERE id = 1";
+
+/* The 52 values of a meeting row in the order of the statements above (the insert does
+ * not use ?51, the id). */
+#define MEETING_VALS(org_id, m)                                                                    \
+	V_I(org_id), V_T((m)->slug), V_T((m)->name), V_I((m)->days), V_PHASE((m)->start_min),         \
+		V_PHASE((m)->end_min), V_T((m)->timezone), V_T((m)->rrule), V_T((m)->location),     \
+		V_T((m)->location_notes), V_T((m)->formatted_address), V_T((m)->address),           \
+		V_T((m)->city), V_T((m)->state), V_T((m)->postal_code), V_T((m)->country),          \
+		V_I((m)->lat_e6), V_I((m)->lon_e6), V_T((m)->region), V_T((m)->sub_region),         \
+		V_T((m)->types), V_T((m)->notes), V_T((m)->group_name), V_T((m)->group_notes),      \
+		V_T((m)->fellowship), V_T((m)->attendance), V_T((m)->conference_url),               \
+		V_T((m)->conference_url_notes), V_T((m)->conference_phone),                        \
+		V_T((m)->conference_phone_notes), V_T((m)->website), V_T((m)->email),               \
+		V_T((m)->phone), V_T((m)->url), V_T((m)->contact[0].name), V_T((m)->contact[0].email), \
+		V_T((m)->contact[0].phone), V_T((m)->contact[1].name), V_T((m)->contact[1].email),  \
+		V_T((m)->contact[1].phone), V_T((m)->contact[2].name), V_T((m)->contact[2].email),  \
+		V_T((m)->contact[2].phone), V_I((m)->public), V_ID((m)->source_id),                 \
+		V_I((m)->created_at), V_I((m)->updated_at), V_ID((m)->updated_by),                  \
+		V_ID((m)->removed_at), V_I((m)->has_geo), V_I((m)->id), V_DAY((m)->starts_on)
+
+static int sq_meeting_insert(struct sq_conn *c, int64_t org_id, struct meeting *m)
+{
+	const struct sq_val v[] = { MEETING_VALS(org_id, m) };
+	int ret = sq_w(c, SQL_MEETING_INSERT, "meeting_create", v, NV(v), NULL);
+	if (!ret)
+		m->id = sqlite3_last_insert_rowid(c->db);
+	return ret;
+}
+
+static int sq_meeting_update_on(struct sq_conn *c, int64_t org_id, const struct meeting *m)
+{
+	const struct sq_val v[] = { MEETING_VALS(org_id, m) };
+	int changes = 0;
+	int ret = sq_w(c, SQL_MEETING_UPDATE, "meeting_update", v, NV(v), &changes);
+	if (!ret && changes == 0)
+		ret = store_error(STORE_NOTFOUND, "meeting_update: not found");
+	return ret;
+}
+
+static int sq_meeting_create(struct store *s, int64_t org_id, struct meeting *m)
+{
+	struct sq_store *sq = sq_of(s);
+	struct sq_conn *c = sq_get(sq, true);
+	int ret = sq_meeting_insert(c, org_id, m);
+	sq_put(sq, c, true);
+	return ret;
+}
+
+static int sq_meeting_get(struct store *s, int64_t org_id, int64_t id, struct meeting *out)
+{
+	const struct sq_val v[] = { V_I(org_id), V_I(id) };
+	return sq_read1(s, SQL_MEETING_GET, "meeting_get", v, NV(v), &store_meeting_map, out, sizeof *out);
+}
+
+static int sq_meeting_get_public(struct store *s, int64_t id, struct meeting *out)
+{
+	const struct sq_val v[] = { V_I(id) };
+	return sq_read1(s, SQL_MEETING_GET_PUBLIC, "meeting_get_public", v, NV(v), &store_meeting_map, out,
+			sizeof *out);
+}
+
+static int sq_meeting_update(struct store *s, int64_t org_id, struct meeting *m)
+{
+	struct sq_store *sq = sq_of(s);
+	struct sq_conn *c = sq_get(sq, true);
+	int ret = sq_meeting_update_on(c, org_id, m);
+	sq_put(sq, c, true);
+	return ret;
+}
+
+static int sq_meeting_list(struct store *s, int64_t org_id, const struct store_meeting_query *q,
+			   struct meeting **out, size_t *n, int64_t *total)
+{
+	struct sq_store *sq = sq_of(s);
+	struct buf where = BUF_INIT, sql = BUF_INIT, count = BUF_INIT;
+	struct sq_val v[4] = { V_I(org_id) };
+	int nv = 1, ret;
+	buf_adds(&where, " FROM meetings m WHERE m.org_id = ?1");
+	if (!q->q->include_removed)
+		buf_adds(&where, " AND m.removed_at IS NULL");
+	if (q->like[0]) {
+		/* SQLite's LIKE ignores ASCII case. */
+		buf_adds(&where, " AND (m.name LIKE ?2 ESCAPE '\\' OR m.slug LIKE ?2 ESCAPE '\\' "
+				 "OR m.location LIKE ?2 ESCAPE '\\' OR m.region LIKE ?2 ESCAPE '\\')");
+		v[nv++] = (struct sq_val)V_T(q->like);
+	}
+	buf_addf(&sql, "SELECT " STORE_MEETING_COLS "%s ORDER BY m.name, m.id LIMIT ?%d OFFSET ?%d", where.data,
+		 nv + 1, nv + 2);
+	buf_addf(&count, "SELECT count(*)%s", where.data);
+	int ncount = nv;
+	v[nv++] = (struct sq_val)V_I(q->limit);
+	v[nv++] = (struct sq_val)V_I(q->offset);
+	struct sq_conn *c = sq_begin_read(sq, &ret, "meeting_list: begin");
+	if (!ret)
+		ret = sq_dyn_count(c, count.data, "meeting_list: count", v, ncount, total);
+	if (!ret)
+		ret = sq_dyn_rows(c, sql.data, "meeting_list", v, nv, &store_meeting_map, sizeof **out, (void **)out,
+				  n, NULL);
+	ret = sq_end_read(sq, c, ret, "meeting_list: commit");
+	if (ret) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	buf_release(&count);
+	buf_release(&sql);
+	buf_release(&where);
+	return ret;
+}
+
+static int sq_meeting_all(struct store *s, int64_t org_id, struct meeting **out, size_t *n)
+{
+	const struct sq_val v[] = { V_I(org_id) };
+	return sq_list1(s, SQL_MEETING_ALL, "meeting_all", v, NV(v), &store_meeting_map, sizeof **out,
+			(void **)out, n);
+}
+
+static int sq_meeting_public_page(struct store *s, int64_t after_id, int limit, struct meeting **out, size_t *n)
+{
+	const struct sq_val v[] = { V_I(after_id), V_I(limit) };
+	return sq_list1(s, SQL_MEETING_PUBLIC_PAGE, "meeting_public_page", v, NV(v), &store_meeting_map,
+			sizeof **out, (void **)out, n);
+}
+
+static int sq_directory_version(struct store *s, int64_t *version, int64_t *changed_at)
+{
+	struct sq_store *sq = sq_of(s);
+	struct sq_conn *c = sq_get(sq, false);
+	int ret;
+	sqlite3_stmt *st = sq_stmt(c, SQL_DIRECTORY_VERSION);
+	if (!st) {
+		ret = STORE_ERROR;
+	} else {
+		int rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			*version = sqlite3_column_int64(st, 0);
+			*changed_at = sqlite3_column_int64(st, 1);
+			ret = STORE_OK;
+		} else {
+			ret = rc == SQLITE_DONE ? store_error(STORE_ERROR, "directory_version: no row")
+						: sq_fail(c->db, "directory_version");
+		}
+		sq_done(st);
+	}
+	sq_put(sq, c, false);
+	return ret;
+}
+
+/* ---- import sources and runs ---- */
+
+static const char SQL_MSOURCE_INSERT[] =
+	"INSERT INTO meeting_sources (org_id, name, url, format, timezone, fellowship, interval_hours, created_at) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+static const char SQL_MSOURCE_GET[] = "SELECT " STORE_MSOURCE_COLS " FROM meeting_sources WHERE org_id = ?1 AND id = ?2";
+static const char SQL_MSOURCE_BY_NAME[] =
+	"SELECT " STORE_MSOURCE_COLS " FROM meeting_sources WHERE org_id = ?1 AND name = ?2";
+static const char SQL_MSOURCE_UPDATE[] =
+	"UPDATE meeting_sources SET url = ?3, format = ?4, timezone = ?5, fellowship = ?6, interval_hours = ?7 "
+	"WHERE org_id = ?1 AND id = ?2";
+static const char SQL_MSOURCE_LIST[] =
+	"SELECT " STORE_MSOURCE_COLS " FROM meeting_sources WHERE org_id = ?1 ORDER BY name, id";
+static const char SQL_MSOURCE_DUE[] =
+	"SELECT " STORE_MSOURCE_COLS " FROM meeting_sources WHERE interval_hours > 0 AND url <> '' "
+	"AND (last_run_at IS NULL OR last_run_at + interval_hours * 3600 <= ?1) ORDER BY org_id, id";
+static const char SQL_MSOURCE_RAN[] = "UPDATE meeting_sources SET last_run_at = ?3 WHERE org_id = ?1 AND id = ?2";
+static const char SQL_MRUN_INSERT[] =
+	"INSERT INTO meeting_import_runs (org_id, source_id, at, by_user, status, added, changed, removed, "
+	"unchanged, rejected, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+static const char SQL_MRUN_LIST[] =
+	"SELECT " STORE_MRUN_COLS " FROM meeting_import_runs WHERE org_id = ?1 AND source_id = ?2 "
+	"ORDER BY at DESC, id DESC LIMIT ?3";
+
+static int sq_msource_create(struct store *s, int64_t org_id, struct meeting_source *src)
+{
+	const struct sq_val v[] = { V_I(org_id),	 V_T(src->name),	V_T(src->url),
+				    V_T(src->format),	 V_T(src->timezone),	V_T(src->fellowship),
+				    V_I(src->interval_hours), V_I(src->created_at) };
+	return sq_write1(s, SQL_MSOURCE_INSERT, "meeting_source_create", v, NV(v), false, &src->id);
+}
+
+static int sq_msource_get(struct store *s, int64_t org_id, int64_t id, struct meeting_source *out)
+{
+	const struct sq_val v[] = { V_I(org_id), V_I(id) };
+	return sq_read1(s, SQL_MSOURCE_GET, "meeting_source_get", v, NV(v), &store_msource_map, out, sizeof *out);
+}
+
+static int sq_msource_get_by_name(struct store *s, int64_t org_id, const char *name, struct meeting_source *out)
+{
+	const struct sq_val v[] = { V_I(org_id), V_T(name) };
+	return sq_read1(s, SQL_MSOURCE_BY_NAME, "meeting_source_get_by_name", v, NV(v), &store_msource_map, out,
+			sizeof *out);
+}
+
+static int sq_msource_update(struct store *s, int64_t org_id, const struct meeting_source *src)
+{
+	const struct sq_val v[] = { V_I(org_id),	V_I(src->id),	      V_T(src->url),	       V_T(src->format),
+				    V_T(src->timezone), V_T(src->fellowship), V_I(src->interval_hours) };
+	return sq_write1(s, SQL_MSOURCE_UPDATE, "meeting_source_update", v, NV(v), true, NULL);
+}
+
+static int sq_msource_list(struct store *s, int64_t org_id, struct meeting_source **out, size_t *n)
+{
+	const struct sq_val v[] = { V_I(org_id) };
+	return sq_list1(s, SQL_MSOURCE_LIST, "meeting_source_list", v, NV(v), &store_msource_map, sizeof **out,
+			(void **)out, n);
+}
+
+static int sq_msource_due(struct store *s, int64_t now, struct meeting_source **out, size_t *n)
+{
+	const struct sq_val v[] = { V_I(now) };
+	return sq_list1(s, SQL_MSOURCE_DUE, "meeting_source_due", v, NV(v), &store_msource_map, sizeof **out,
+			(void **)out, n);
+}
+
+static int sq_mrun_insert(struct sq_conn *c, int64_t org_id, struct meeting_import_run *run)
+{
+	const struct sq_val v[] = { V_I(org_id),      V_I(run->source_id), V_I(run->at),	V_ID(run->by_user),
+				    V_T(run->status), V_I(run->added),     V_I(run->changed),	V_I(run->removed),
+				    V_I(run->unchanged), V_I(run->rejected), V_T(run->message) };
+	int ret = sq_w(c, SQL_MRUN_INSERT, "meeting_import_run", v, NV(v), NULL);
+	if (!ret)
+		run->id = sqlite3_last_insert_rowid(c->db);
+	return ret;
+}
+
+static int sq_mrun_add(struct store *s, int64_t org_id, struct meeting_import_run *run)
+{
+	struct sq_store *sq = sq_of(s);
+	struct sq_conn *c = sq_get(sq, true);
+	int ret = sq_mrun_insert(c, org_id, run);
+	sq_put(sq, c, true);
+	return ret;
+}
+
+static int sq_mrun_list(struct store *s, int64_t org_id, int64_t source_id, int limit,
+			struct meeting_import_run **out, size_t *n)
+{
+	const struct sq_val v[] = { V_I(org_id), V_I(source_id), V_I(limit) };
+	return sq_list1(s, SQL_MRUN_LIST, "meeting_run_list", v, NV(v), &store_mrun_map, sizeof **out, (void **)out,
+			n);
+}
+
+static int sq_meeting_import_apply(struct store *s, int64_t org_id, struct meeting *upserts, size_t nupserts,
+				   const int64_t *remove_ids, size_t nremove, struct meeting_import_run *run)
+{
+	struct sq_store *sq = sq_of(s);
+	int ret;
+	/* Which rows are new: their ids are handed back only if the transaction commits. */
+	bool *fresh = nupserts ? xcalloc(nupserts, sizeof *fresh) : NULL;
+	struct sq_conn *c = sq_begin(sq, &ret, "meeting_import: begin");
+	for (size_t i = 0; !ret && i < nupserts; i++) {
+		fresh[i] = upserts[i].id == 0;
+		ret = fresh[i] ? sq_meeting_insert(c, org_id, &upserts[i]) : sq_meeting_update_on(c, org_id, &upserts[i]);
+	}
+	for (size_t i = 0; !ret && i < nremove; i++) {
+		const struct sq_val v[] = { V_I(org_id), V_I(remove_ids[i]), V_I(run->at) };
+		ret = sq_w(c, SQL_MEETING_REMOVE, "meeting_import: remove", v, NV(v), NULL);
+	}
+	if (!ret)
+		ret = sq_mrun_insert(c, org_id, run);
+	if (!ret) {
+		const struct sq_val v[] = { V_I(org_id), V_I(run->source_id), V_I(run->at) };
+		int changes = 0;
+		ret = sq_w(c, SQL_MSOURCE_RAN, "meeting_import: source", v, NV(v), &changes);
+		if (!ret && changes == 0)
+			ret = store_error(STORE_NOTFOUND, "meeting_import: no such source");
+	}
+	ret = sq_end(sq, c, ret, "meeting_import: commit");
+	for (size_t i = 0; ret && i < nupserts; i++)
+		if (fresh[i])
+			upserts[i].id = 0;
+	free(fresh);
+	return ret;
+}
+
+/* ---- change requests ---- */
+
+static const char SQL_MCR_INSERT[] =
+	"INSERT INTO meeting_change_requests (org_id, meeting_id, meeting_name, name, email, message, addr_hash, "
+	"status, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'new', ?8)";
+static const char SQL_MCR_GET[] =
+	"SELECT " STORE_MCR_COLS " FROM meeting_change_requests WHERE org_id = ?1 AND id = ?2";
+static const char SQL_MCR_LIST_ALL[] =
+	"SELECT " STORE_MCR_COLS " FROM meeting_change_requests WHERE org_id = ?1 "
+	"ORDER BY created_at, id LIMIT ?2 OFFSET ?3";
+static const char SQL_MCR_LIST_ST[] =
+	"SELECT " STORE_MCR_COLS " FROM meeting_change_requests WHERE org_id = ?1 AND status = ?4 "
+	"ORDER BY created_at, id LIMIT ?2 OFFSET ?3";
+static const char SQL_MCR_COUNT_ALL[] = "SELECT count(*) FROM meeting_change_requests WHERE org_id = ?1";
+static const char SQL_MCR_COUNT_ST[] =
+	"SELECT count(*) FROM meeting_change_requests WHERE org_id = ?1 AND status = ?4";
+static const char SQL_MCR_CLOSE[] =
+	"UPDATE meeting_change_requests SET status = ?3, handled_at = ?4, handled_by = ?5 "
+	"WHERE org_id = ?1 AND id = ?2 AND status = 'new'";
+static const char SQL_MCR_EXISTS[] = "SELECT count(*) FROM meeting_change_requests WHERE org_id = ?1 AND id = ?2";
+static const char SQL_MCR_RECENT[] =
+	"SELECT count(*) FROM meeting_change_requests WHERE addr_hash = ?1 AND created_at >= ?2";
+
+static int sq_mcr_create(struct store *s, int64_t org_id, struct meeting_change_request *cr)
+{
+	const struct sq_val v[] = { V_I(org_id),      V_I(cr->meeting_id), V_T(cr->meeting_name), V_T(cr->name),
+				    V_T(cr->email),   V_T(cr->message),    V_T(cr->addr_hash),    V_I(cr->created_at) };
+	return sq_write1(s, SQL_MCR_INSERT, "meeting_change_request", v, NV(v), false, &cr->id);
+}
+
+static int sq_mcr_get(struct store *s, int64_t org_id, int64_t id, struct meeting_change_request *out)
+{
+	const struct sq_val v[] = { V_I(org_id), V_I(id) };
+	return sq_read1(s, SQL_MCR_GET, "meeting_change_request_get", v, NV(v), &store_mcr_map, out, sizeof *out);
+}
+
+static int sq_mcr_list(struct store *s, int64_t org_id, const char *status, int limit, int offset,
+		       struct meeting_change_request **out, size_t *n, int64_t *total)
+{
+	struct sq_store *sq = sq_of(s);
+	const struct sq_val v[] = { V_I(org_id), V_I(limit), V_I(offset), V_T(status) };
+	int ret, nv = status[0] ? 4 : 3;
+	struct sq_conn *c = sq_begin_read(sq, &ret, "meeting_cr_list: begin");
+	if (!ret) {
+		const struct sq_val cv[] = { V_I(org_id), V_I(0), V_I(0), V_T(status) };
+		ret = sq_i(c, status[0] ? SQL_MCR_COUNT_ST : SQL_MCR_COUNT_ALL, "meeting_cr_list: count", cv,
+			   status[0] ? 4 : 1, total);
+	}
+	if (!ret)
+		ret = sq_rows(c, status[0] ? SQL_MCR_LIST_ST : SQL_MCR_LIST_ALL, "meeting_cr_list", v, nv,
+			      &store_mcr_map, sizeof **out, (void **)out, n);
+	return sq_end_read(sq, c, ret, "meeting_cr_list: commit");
+}
+
+static int sq_mcr_close(struct store *s, int64_t org_id, int64_t id, const char *status, int64_t by_user,
+			int64_t at)
+{
+	struct sq_store *sq = sq_of(s);
+	const struct sq_val v[] = { V_I(org_id), V_I(id), V_T(status), V_I(at), V_ID(by_user) };
+	int changes = 0, ret;
+	struct sq_conn *c = sq_begin(sq, &ret, "meeting_cr_close: begin");
+	if (!ret)
+		ret = sq_w(c, SQL_MCR_CLOSE, "meeting_cr_close", v, NV(v), &changes);
+	if (!ret && changes == 0) {
+		int64_t k = 0;
+		ret = sq_i(c, SQL_MCR_EXISTS, "meeting_cr_close: exists", v, 2, &k);
+		if (!ret)
+			ret = k ? store_error(STORE_CONFLICT, "meeting_cr_close: already handled")
+				: store_error(STORE_NOTFOUND, "meeting_cr_close: not found");
+	}
+	return sq_end(sq, c, ret, "meeting_cr_close: commit");
+}
+
+static int sq_mcr_count_recent(struct store *s, const char *addr_hash, int64_t since, int64_t *n)
+{
+	struct sq_store *sq = sq_of(s);
+	const struct sq_val v[] = { V_T(addr_hash), V_I(since) };
+	struct sq_conn *c = sq_get(sq, false);
+	int ret = sq_i(c, SQL_MCR_RECENT, "meeting_cr_count_recent", v, NV(v), n);
+	sq_put(sq, c, false);
+	return ret;
+}
+
 static int sq_testing_exec(struct store *s, const char *sql)
 {
 	struct sq_store *sq = sq_of(s);
@@ -2872,5 +3271,27 @@ const struct store_ops store_sqlite_ops = {
 	.attendance_roster = sq_attendance_roster,
 	.attendance_dates = sq_attendance_dates,
 	.attendance_of_enrolment = sq_attendance_of_enrolment,
+	.meeting_create = sq_meeting_create,
+	.meeting_get = sq_meeting_get,
+	.meeting_get_public = sq_meeting_get_public,
+	.meeting_update = sq_meeting_update,
+	.meeting_list = sq_meeting_list,
+	.meeting_all = sq_meeting_all,
+	.meeting_public_page = sq_meeting_public_page,
+	.directory_version = sq_directory_version,
+	.msource_create = sq_msource_create,
+	.msource_get = sq_msource_get,
+	.msource_get_by_name = sq_msource_get_by_name,
+	.msource_update = sq_msource_update,
+	.msource_list = sq_msource_list,
+	.msource_due = sq_msource_due,
+	.mrun_add = sq_mrun_add,
+	.mrun_list = sq_mrun_list,
+	.meeting_import_apply = sq_meeting_import_apply,
+	.mcr_create = sq_mcr_create,
+	.mcr_get = sq_mcr_get,
+	.mcr_list = sq_mcr_list,
+	.mcr_close = sq_mcr_close,
+	.mcr_count_recent = sq_mcr_count_recent,
 	.testing_exec = sq_testing_exec,
 };

@@ -31,6 +31,8 @@ void start_get(struct req *r)
 		link_item(&w, "/audit", T(r, "Audit log"), T(r, "see who did what, and export it"));
 	link_item(&w, "/account", T(r, "My account"), T(r, "change your password and language"));
 	html_raw(&w, "</ul>\n");
+	if (r->role & ROLE_THERAPIST)
+		caseload_summary(r, &w);
 	if (r->role & (ROLE_THERAPIST | ROLE_COORDINATOR)) {
 		html_raw(&w, "<p class=\"ds-paragraph\">");
 		html_text(&w, T(r, "Participants, groups and attendance will appear here."));

@@ -46,4 +46,129 @@ struct form_errors;
  * organisation; -1 with messages in fe if a value is bad. Shared with the API. */
 int audit_filter_parse(struct req *r, struct audit_filter *f, struct form_errors *fe);
 
+/* --- persons and enrolments (persons.c, enrolments.c) --- */
+struct buf;
+struct html;
+struct person;
+/* persons.c: /persons (search, paged), /persons/new[?referral=], /persons/{id} (details,
+ * referrals, enrolments, timeline), /persons/{id}/edit */
+void persons_list_get(struct req *r);
+void persons_new_get(struct req *r);
+void persons_create_post(struct req *r);
+void person_get(struct req *r);
+void person_edit_get(struct req *r);
+void person_edit_post(struct req *r);
+/* "Family, Given" as escaped text (or "(no name)"); "Given Family" into a buffer. */
+void person_name_text(struct req *r, struct html *w, const char *given, const char *family);
+void person_title(const struct person *p, struct buf *out);
+/* enrolments.c: /persons/{id}/enrol, /enrolments/{id}, /enrolments/{id}/events */
+void person_enrol_get(struct req *r);
+void person_enrol_post(struct req *r);
+void enrolment_get(struct req *r);
+void enrolment_event_post(struct req *r);
+
+/* --- attendance and the overviews (rosters.c, caseload.c, board.c, progress.c) --- */
+struct html;
+struct progress;
+/* rosters.c: the day roster of a group and individual sessions */
+void roster_get(struct req *r);
+void roster_post(struct req *r);
+void session_new_get(struct req *r);
+void session_create_post(struct req *r);
+/* caseload.c */
+void caseload_get(struct req *r);
+/* ?sort= (name, phase, started) and ?therapist= of a caseload request, shared with the
+ * API; each answers the error itself and returns false. */
+bool caseload_sort_or_400(struct req *r, enum store_enrolment_sort *out, const char **key);
+bool caseload_therapist_or_400(struct req *r, int64_t *out);
+/* The msgid of one WARN_* bit. */
+const char *caseload_warning_text(unsigned bit);
+/* A short caseload summary for the start page (therapists): a count and a link. */
+void caseload_summary(struct req *r, struct html *w);
+/* board.c: the programme board and the CSV exports */
+void board_get(struct req *r);
+void enrolments_csv_get(struct req *r);
+void attendance_csv_get(struct req *r);
+/* progress.c: writes the progress block (an <h2> section) of one enrolment of the
+ * request's organisation into w — for the person page and the enrolment page. Returns 0
+ * or a store_status (STORE_NOTFOUND: writes nothing; the caller answers). Does not audit:
+ * the page that calls it has audited the person read. */
+int progress_block(struct req *r, struct html *w, int64_t enrolment_id);
+void progress_write(struct req *r, struct html *w, const struct progress *pr);
+void enrolment_progress_get(struct req *r);
+/* "2.5" (nb/sv: "2,5"), "3" */
+void att_number(struct req *r, double v, char *out, size_t outlen);
+/* YYYY-MM-DD, or "-" for DATE_NONE */
+void att_date(int32_t day, char out[11]);
+/* The translated-label msgid of an enrolment status key. */
+const char *att_status_label(const char *key);
+
+/* --- intake (programmes.c, groups.c, referrals.c, selfreferral.c) --- */
+/* programmes.c */
+void programmes_list_get(struct req *r);
+void programmes_new_get(struct req *r);
+void programmes_create_post(struct req *r);
+void programme_get(struct req *r);
+void programme_post(struct req *r);
+void closed_date_add_post(struct req *r);
+void closed_date_remove_post(struct req *r);
+/* groups.c */
+void group_new_get(struct req *r);
+void group_create_post(struct req *r);
+void group_get(struct req *r);
+void group_post(struct req *r);
+void group_member_add_post(struct req *r);
+void group_member_end_post(struct req *r);
+void group_waiting_promote_post(struct req *r);
+void group_waiting_remove_post(struct req *r);
+/* referrals.c */
+void sources_get(struct req *r);
+void sources_add_post(struct req *r);
+void sources_update_post(struct req *r);
+void referrals_list_get(struct req *r);
+void referrals_new_get(struct req *r);
+void referrals_create_post(struct req *r);
+void referral_get(struct req *r);
+void referral_status_post(struct req *r);
+void referral_person_post(struct req *r);
+/* selfreferral.c: the public form, and the intake queue of self-referrals */
+void selfreferral_get(struct req *r);
+void selfreferral_post(struct req *r);
+void self_referrals_get(struct req *r);
+void self_referral_take_post(struct req *r);
+void self_referral_discard_post(struct req *r);
+/* Small page pieces the intake pages share (programmes.c). */
+struct intake_errors;
+struct form_errors;
+void intake_form_errors(struct form_errors *fe, const struct intake_errors *ie);
+void intake_textarea(struct html *w, struct req *r, const struct form_errors *fe, const char *name,
+		     const char *label, const char *value, const char *description);
+void intake_link_button(struct html *w, const char *href, const char *label);
+void intake_back_link(struct html *w, const char *href, const char *label);
+/* Previous/next links: href_prefix ends in "page=" (e.g. "/referrals?status=open&page="). */
+void intake_pager(struct html *w, struct req *r, const char *href_prefix, int64_t page, int64_t pages);
+/* An intake service result as a page answer for everything but ACC_INVALID. */
+void intake_page_error(struct req *r, int rc);
+
+/* meetings.c: the meeting directory — the public finder, meeting pages, exports and the
+ * feed (no login), and the directory editors' pages (administrators and coordinators). */
+void meetings_feed_get(struct req *r);
+void meetings_finder_get(struct req *r);
+void meetings_csv_get(struct req *r);
+void meetings_ics_get(struct req *r);
+void meetings_print_get(struct req *r);
+void meeting_public_get(struct req *r);
+void meeting_ics_get(struct req *r);
+void meeting_change_post(struct req *r);
+void directory_list_get(struct req *r);
+void directory_new_get(struct req *r);
+void directory_create_post(struct req *r);
+void directory_meeting_get(struct req *r);
+void directory_meeting_post(struct req *r);
+void directory_publish_post(struct req *r);
+void directory_requests_get(struct req *r);
+void directory_requests_post(struct req *r);
+void directory_import_get(struct req *r);
+void directory_import_post(struct req *r);
+
 #endif

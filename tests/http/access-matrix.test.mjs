@@ -22,12 +22,13 @@
 // Also from the flags: a csrf route refuses a request without the token (403), and a
 // no_session route sets no cookie.
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { isRedirectToLogin } from '../lib/checks.mjs';
 import { Api, Client } from '../lib/client.mjs';
 import { csrfOf } from '../lib/html.mjs';
 import { addUser, CAST, listUsers, MARK_A, MARK_B, ORG_A, ORG_B, PASSWORD, startInstance } from '../lib/instance.mjs';
-import { tolv } from '../lib/tolv.mjs';
+import { ROOT, tolv } from '../lib/tolv.mjs';
 
 const ROUTES = JSON.parse(tolv(['routes'], { check: true }).stdout);
 
@@ -109,7 +110,119 @@ before(async () => {
 		if (c.apiOk && c.role) c.api = inst.api(c.name);
 		else c.api = new Api(inst.base, null);
 	}
+	for (const f of ID_FIXTURES) await f.make();
 });
+
+// Routes whose {id} is not a user: the pattern's prefix → the id of one such object in
+// each organisation (OBJECT_IDS[prefix] = {A, B}), made by the area's fixture below
+// through the API. A caller of organisation X gets X's object as "own-id" and the other
+// organisation's as "foreign-id". Names carry the organisation's marker, so a leak shows.
+// Each area adds its own entry.
+const OBJECT_IDS = {};
+const ID_FIXTURES = [
+	// persons and enrolments (tests/http/persons.test.mjs)
+	{
+		async make() {
+			for (const [org, key, mark] of [
+				['A', 'admin', MARK_A],
+				['B', 'foreignAdmin', MARK_B],
+			]) {
+				const api = inst.api(key);
+				const p = await api.post('/api/v1/persons', { given_name: `Matrise ${mark}`, family_name: `Person ${mark}` });
+				assert.equal(p.status, 201, `fixture person: ${p.text}`);
+				(OBJECT_IDS['/persons/'] ??= {})[org] = p.data.person.id;
+				(OBJECT_IDS['/api/v1/persons/'] ??= {})[org] = p.data.person.id;
+				const prog = await api.post('/api/v1/programmes', { template: 'municipal_day_treatment', name: `Matriseprogram ${mark}` });
+				if (prog.status !== 201) continue; // programmes not in this build
+				const e = await api.post('/api/v1/enrolments', { person_id: p.data.person.id, programme_id: prog.data.programme.id });
+				assert.equal(e.status, 201, `fixture enrolment: ${e.text}`);
+				(OBJECT_IDS['/enrolments/'] ??= {})[org] = e.data.enrolment.id;
+				(OBJECT_IDS['/api/v1/enrolments/'] ??= {})[org] = e.data.enrolment.id;
+			}
+		},
+	},
+	// attendance (tests/http/attendance.test.mjs): a programme with a group in each
+	// organisation, for the roster, board and CSV routes — unless the intake fixture made them.
+	{
+		async make() {
+			for (const [org, key, mark] of [
+				['A', 'admin', MARK_A],
+				['B', 'foreignAdmin', MARK_B],
+			]) {
+				const have = (k) => OBJECT_IDS[k]?.[org] !== undefined;
+				if (have('/groups/') && have('/programmes/')) continue;
+				const api = inst.api(key);
+				const prog = await api.post('/api/v1/programmes', { template: 'municipal_day_treatment', name: `Fremmøteprogram ${mark}` });
+				if (prog.status !== 201) continue; // programmes not in this build
+				const pid = prog.data.programme.id;
+				const g = await api.post(`/api/v1/programmes/${pid}/groups`, { name: `Fremmøtegruppe ${mark}`, phase_key: 'day_treatment', capacity: 10 });
+				assert.equal(g.status, 201, `fixture group: ${g.text}`);
+				for (const [k, id] of [
+					['/programmes/', pid],
+					['/api/v1/programmes/', pid],
+					['/groups/', g.data.group.id],
+					['/api/v1/groups/', g.data.group.id],
+				])
+					if (!have(k)) (OBJECT_IDS[k] ??= {})[org] = id;
+			}
+		},
+	},
+	// intake (tests/http/intake.test.mjs): a referral and a self-referral (through the
+	// public form) in each organisation; the public form's {id} is the organisation's id.
+	{
+		async make() {
+			const orgs = inst.cli(['org', 'list'], { check: true }).stdout.trim().split('\n').map((l) => l.split('\t'));
+			for (const [org, key, mark] of [
+				['A', 'admin', MARK_A],
+				['B', 'foreignAdmin', MARK_B],
+			]) {
+				const orgId = Number(orgs.find((o) => o[1] === (org === 'A' ? ORG_A : ORG_B))[0]);
+				(OBJECT_IDS['/p/'] ??= {})[org] = orgId;
+				const api = inst.api(key);
+				const r = await api.post('/api/v1/referrals', { source: 'other', referrer_name: `Matrise ${mark}` });
+				if (r.status !== 201) continue; // referrals not in this build
+				(OBJECT_IDS['/referrals/'] ??= {})[org] = r.data.referral.id;
+				(OBJECT_IDS['/api/v1/referrals/'] ??= {})[org] = r.data.referral.id;
+				const c = new Client(inst.base);
+				const form = await c.get(`/p/${orgId}/self-referral`);
+				const sent = await c.request('POST', `/p/${orgId}/self-referral`, {
+					form: { csrf: csrfOf(form.text), name: `Matrise ${mark} Selv`, phone: '91234567', consent: 'yes' },
+				});
+				assert.equal(sent.status, 200, `fixture self-referral: ${sent.status}`);
+				const list = await api.get('/api/v1/self-referrals');
+				const sr = list.data.self_referrals.find((x) => x.name.includes(mark));
+				(OBJECT_IDS['/referrals/self/'] ??= {})[org] = sr.id;
+				(OBJECT_IDS['/api/v1/self-referrals/'] ??= {})[org] = sr.id;
+			}
+		},
+	},
+	// the meeting directory (tests/http/meetings.test.mjs): each organisation's meetings,
+	// imported from the fixtures; the public meeting pages and the editors' pages take them.
+	{
+		async make() {
+			for (const [org, name, key, file] of [
+				['A', ORG_A, 'admin', 'meetings-http-a.json'],
+				['B', ORG_B, 'foreignAdmin', 'meetings-http-b.json'],
+			]) {
+				const r = inst.cli(['import', 'meetings', path.join(ROOT, 'tests', 'fixtures', file), '--org', name, '--quiet']);
+				if (r.code !== 0) continue; // the directory not in this build
+				const list = await inst.api(key).get('/api/v1/directory/meetings');
+				const id = list.data?.meetings?.[0]?.id;
+				assert.ok(id, `fixture meeting of ${org}: ${list.status} ${list.text}`);
+				for (const k of ['/meetings/', '/api/v1/meetings/', '/directory/meetings/']) (OBJECT_IDS[k] ??= {})[org] = id;
+			}
+		},
+	},
+];
+/** The id for a route with {id}: an object of OBJECT_IDS when its prefix matches, else a user. */
+function idFor(pattern, variant, org) {
+	const own = variant === 'foreign-id' ? otherOrg(org) : org;
+	const prefix = Object.keys(OBJECT_IDS)
+		.filter((k) => pattern.startsWith(k))
+		.sort((a, b) => b.length - a.length)[0];
+	if (prefix && OBJECT_IDS[prefix][own] !== undefined) return OBJECT_IDS[prefix][own];
+	return variant === 'foreign-id' ? VICTIM[otherOrg(org)].id : OWN[org].id;
+}
 after(async () => {
 	await inst?.stop();
 });
@@ -215,7 +328,7 @@ const short = (res) => `${res.status}${res.location ? ` → ${res.location}` : '
 describe('access matrix', () => {
 	test('the route table is not empty and every route has a known shape', () => {
 		assert.ok(ROUTES.length >= 10);
-		const known = new Set(['login', 'org', 'csrf', 'api', 'no_session', 'pw_change_ok']);
+		const known = new Set(['login', 'org', 'csrf', 'api', 'no_session', 'pw_change_ok', 'public']);
 		for (const rt of ROUTES) for (const f of rt.flags) assert.ok(known.has(f), `unknown flag ${f} on ${rt.pattern}: teach the matrix what it means`);
 		const roles = new Set(['admin', 'coordinator', 'therapist', 'auditor']);
 		for (const rt of ROUTES) for (const r of rt.roles) assert.ok(roles.has(r), `unknown role ${r} on ${rt.pattern}`);
@@ -236,7 +349,7 @@ describe('access matrix', () => {
 					for (const variant of variants) {
 						if (!api) await ensureSession(c);
 						const org = c.org ?? 'A';
-						const id = variant === 'foreign-id' ? VICTIM[otherOrg(org)].id : OWN[org].id;
+						const id = idFor(rt.pattern, variant, org);
 						const path = rt.pattern.replace('{id}', String(id));
 						const exp = expected(rt, method, c, variant);
 						let res;
@@ -251,7 +364,13 @@ describe('access matrix', () => {
 						const want = check(exp, res, method, api);
 						if (want) failures.push(`${where}: expected ${want}, got ${short(res)}`);
 						// Never another organisation's data (nobody's, when not logged in).
-						const foreign = c.name === 'anonymous' ? [...markersOf.A, ...markersOf.B] : c.org ? markersOf[otherOrg(c.org)] : [];
+						const foreign = c.name === 'anonymous' ? [...markersOf.A, ...markersOf.B] : c.org ? [...markersOf[otherOrg(c.org)]] : [];
+						// A public page (flag public) of an organisation may name that organisation.
+						if (rt.flags.includes('public')) {
+							const pageOrg = variant === 'foreign-id' ? otherOrg(org) : org;
+							const i = foreign.indexOf(pageOrg === 'A' ? ORG_A : ORG_B);
+							if (i >= 0) foreign.splice(i, 1);
+						}
 						const leaked = foreign.filter((m) => res.text.includes(m));
 						if (leaked.length) failures.push(`${where}: the body holds another organisation's data: ${leaked.join(', ')}`);
 						if (rt.flags.includes('no_session') && res.headers.get('set-cookie')) {
