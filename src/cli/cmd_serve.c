@@ -104,7 +104,7 @@ static int first_run(struct accounts *ac)
 
 static int run(int argc, char **argv)
 {
-	const char *db = NULL, *listen = getenv("TOLV_LISTEN"), *threads_s = NULL;
+	const char *db = NULL, *listen = getenv("TOLV_LISTEN"), *threads_s = NULL, *pool_s = NULL;
 	bool trust_proxy = getenv("TOLV_TRUST_PROXY") && !strcmp(getenv("TOLV_TRUST_PROXY"), "1");
 	for (int i = 1; i < argc; i++) {
 		int r;
@@ -113,7 +113,8 @@ static int run(int argc, char **argv)
 			return EXIT_OK;
 		}
 		if ((r = opt_value(argc, argv, &i, "--db", &db)) || (r = opt_value(argc, argv, &i, "--listen", &listen)) ||
-		    (r = opt_value(argc, argv, &i, "--threads", &threads_s))) {
+		    (r = opt_value(argc, argv, &i, "--threads", &threads_s)) ||
+		    (r = opt_value(argc, argv, &i, "--pool", &pool_s))) {
 			if (r < 0)
 				return usage_error(&cmd_serve, "%s needs a value", argv[i]);
 			continue;
@@ -140,6 +141,9 @@ static int run(int argc, char **argv)
 	int64_t threads = 16;
 	if (threads_s && parse_int64(threads_s, 1, 64, &threads))
 		return usage_error(&cmd_serve, "--threads wants a number from 1 to 64");
+	int64_t pool = 0;
+	if (pool_s && parse_int64(pool_s, 1, 64, &pool))
+		return usage_error(&cmd_serve, "--pool wants a number from 1 to 64");
 
 	/* Translations: next to the binary when run from the build folder, else installed. */
 	char exe_dir[PATH_MAX] = "";
@@ -168,7 +172,7 @@ static int run(int argc, char **argv)
 		fprintf(stderr, "tolv: the design system's CSS was not found (run 'npm ci'); pages will be plain\n");
 
 	struct accounts ac;
-	if (open_accounts(db_url(db), 0, &ac))
+	if (open_accounts(db_url(db), (int)pool, &ac))
 		return EXIT_FAIL;
 	if (first_run(&ac)) {
 		close_accounts(&ac);
@@ -200,12 +204,13 @@ static int run(int argc, char **argv)
 
 const struct command cmd_serve = {
 	.name = "serve",
-	.args = "[--db URL] [--listen HOST:PORT] [--threads N] [--trust-proxy]",
+	.args = "[--db URL] [--listen HOST:PORT] [--threads N] [--pool N] [--trust-proxy]",
 	.summary = "Run the web server (stops cleanly on SIGTERM or SIGINT).",
 	.help = "  --db URL          sqlite:PATH (default sqlite:var/tolv.db) or postgresql://...\n"
 		"                    (also TOLV_DB)\n"
 		"  --listen H:P      address to listen on (default 127.0.0.1:8080; also TOLV_LISTEN)\n"
 		"  --threads N       worker threads (default 16)\n"
+		"  --pool N          database connections (default 4)\n"
 		"  --trust-proxy     believe X-Forwarded-Proto/-For from a reverse proxy (TLS there)\n"
 		"                    (also TOLV_TRUST_PROXY=1)\n"
 		"\n"

@@ -6,8 +6,10 @@
  * PQreset; if that fails the call answers STORE_UNAVAILABLE and the next checkout tries
  * again. A connection is never handed back inside a transaction.
  *
- * Statements go through PQexecParams with every value a parameter ($1, $2...), in
- * text format; integers are formatted by us, so nothing from a caller reaches SQL text.
+ * Statements go with every value a parameter ($1, $2...), in text format; integers are
+ * formatted by us, so nothing from a caller reaches SQL text. Each connection prepares
+ * a statement the first time it runs it and then only executes it (see struct
+ * pg_stmts): parsing and planning every call cost more than the queries themselves.
  *
  * Serialisation across processes uses transaction-level advisory locks, released by
  * COMMIT or ROLLBACK, so a crashed client can never leave one held.
@@ -37,10 +39,35 @@ extern char **environ;
 #define LOCK_MIGRATE "7716380241001"
 #define LOCK_AUDIT "7716380241002"
 
+/* The statements one connection has prepared, by their SQL text: an open-addressing
+ * table that only grows until it is full (then statements run unprepared). SQL texts
+ * are compared in full, so a statement built at run time is told apart from another
+ * that happens to sit at the same address. Emptied when the connection is reset,
+ * since the server forgets prepared statements with the session. */
+#define PG_STMTS 512
+struct pg_stmts {
+	char *sql[PG_STMTS];
+	int count;
+};
+
 struct pg_conn {
 	PGconn *conn;
 	bool busy;
+	struct pg_stmts stmts;
 };
+
+/* The pool entry the calling thread has checked out (set by pg_get), so pg_exec can
+ * find its statement cache without changing every caller's signature. */
+static __thread struct pg_conn *tl_conn;
+
+static void stmts_clear(struct pg_stmts *st)
+{
+	for (int i = 0; i < PG_STMTS; i++) {
+		free(st->sql[i]);
+		st->sql[i] = NULL;
+	}
+	st->count = 0;
+}
 
 struct pg_store {
 	struct store base;
@@ -201,6 +228,7 @@ static PGconn *pg_get(struct pg_store *pg, int *err)
 	pthread_mutex_unlock(&pg->lock);
 
 	if (!conn_alive(pc->conn)) {
+		stmts_clear(&pc->stmts);
 		PQreset(pc->conn);
 		if (PQstatus(pc->conn) != CONNECTION_OK) {
 			*err = connect_error(pc->conn);
@@ -212,11 +240,13 @@ static PGconn *pg_get(struct pg_store *pg, int *err)
 		}
 	}
 	*err = STORE_OK;
+	tl_conn = pc;
 	return pc->conn;
 }
 
 static void pg_put(struct pg_store *pg, PGconn *c)
 {
+	tl_conn = NULL;
 	PGTransactionStatusType ts = PQtransactionStatus(c);
 	if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR)
 		PQclear(PQexec(c, "ROLLBACK"));
@@ -233,9 +263,53 @@ static void pg_put(struct pg_store *pg, PGconn *c)
 
 /* Runs one parameterised statement. On success *out (if not NULL) gets the result,
  * which the caller PQclears. */
+/* FNV-1a of the SQL text: the slot to start looking in. */
+static unsigned sql_hash(const char *sql)
+{
+	unsigned h = 2166136261u;
+	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h;
+}
+
+/* The name sql is prepared under on this thread's connection ("s<slot>"), preparing it
+ * first if needed; false if it cannot be (no cache for this connection, table full,
+ * or the server refused it), in which case the caller runs it unprepared. */
+static bool prepared_name(PGconn *c, const char *sql, int n, char name[16])
+{
+	struct pg_conn *pc = tl_conn;
+	if (!pc || pc->conn != c)
+		return false;
+	/* A statement that failed to prepare inside a transaction would abort it. */
+	if (PQtransactionStatus(c) == PQTRANS_INERROR)
+		return false;
+	unsigned slot = sql_hash(sql) % PG_STMTS;
+	for (int k = 0; k < PG_STMTS; k++, slot = (slot + 1) % PG_STMTS) {
+		if (!pc->stmts.sql[slot])
+			break;
+		if (!strcmp(pc->stmts.sql[slot], sql)) {
+			snprintf(name, 16, "s%u", slot);
+			return true;
+		}
+	}
+	if (pc->stmts.sql[slot] || pc->stmts.count >= PG_STMTS * 3 / 4)
+		return false;
+	snprintf(name, 16, "s%u", slot);
+	PGresult *r = PQprepare(c, name, sql, n, NULL);
+	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	PQclear(r);
+	if (!ok)
+		return false;
+	pc->stmts.sql[slot] = xstrdup(sql);
+	pc->stmts.count++;
+	return true;
+}
+
 static int pg_exec(PGconn *c, const char *what, const char *sql, int n, const char *const *vals, PGresult **out)
 {
-	PGresult *r = PQexecParams(c, sql, n, NULL, vals, NULL, NULL, 0);
+	char name[16];
+	PGresult *r = prepared_name(c, sql, n, name) ? PQexecPrepared(c, name, n, vals, NULL, NULL, 0)
+						     : PQexecParams(c, sql, n, NULL, vals, NULL, NULL, 0);
 	ExecStatusType st = PQresultStatus(r);
 	if (out)
 		*out = NULL;
@@ -358,9 +432,11 @@ static int pg_write(struct pg_store *pg, const char *what, const char *sql, int 
 static void pg_close(struct store *s)
 {
 	struct pg_store *pg = pg_of(s);
-	for (int i = 0; i < pg->nconns; i++)
+	for (int i = 0; i < pg->nconns; i++) {
 		if (pg->conns[i].conn)
 			PQfinish(pg->conns[i].conn);
+		stmts_clear(&pg->conns[i].stmts);
+	}
 	free(pg->conns);
 	pthread_mutex_destroy(&pg->lock);
 	pthread_cond_destroy(&pg->cond);
@@ -984,13 +1060,40 @@ static bool read_audit(const PGresult *r, int row, void *out)
 	       GET_TEXT(r, row, 11, e->hash);
 }
 
-static int pg_audit_insert(PGconn *c, const struct audit_entry *e)
+/* Inserts k (1..AUDIT_CHUNK) chained entries with one multi-row INSERT: one round trip
+ * instead of k. A page that lists 50 people writes 50 read entries, and under load the
+ * writer commits hundreds at once, where a round trip each was the bottleneck. */
+#define AUDIT_CHUNK 32
+static int pg_audit_insert_many(PGconn *c, const struct audit_entry *es, size_t k)
 {
-	const char *v[] = { I64(e->seq), I64(e->at_ms), I64(e->user_id), e->actor, I64(e->org_id), e->action,
-			    e->object_type, e->object_id, e->addr, e->detail, e->prev_hash, e->hash };
-	return pg_exec(c, "audit_append: insert",
-		       "INSERT INTO audit_log (" AUDIT_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-		       12, v, NULL);
+	const char *v[12 * AUDIT_CHUNK];
+	struct num nums[4 * AUDIT_CHUNK];
+	struct buf sql = BUF_INIT;
+	buf_adds(&sql, "INSERT INTO audit_log (" AUDIT_COLS ") VALUES ");
+	int p = 0;
+	for (size_t i = 0; i < k; i++) {
+		const struct audit_entry *e = &es[i];
+		v[p + 0] = num(&nums[4 * i + 0], e->seq);
+		v[p + 1] = num(&nums[4 * i + 1], e->at_ms);
+		v[p + 2] = num(&nums[4 * i + 2], e->user_id);
+		v[p + 3] = e->actor;
+		v[p + 4] = num(&nums[4 * i + 3], e->org_id);
+		v[p + 5] = e->action;
+		v[p + 6] = e->object_type;
+		v[p + 7] = e->object_id;
+		v[p + 8] = e->addr;
+		v[p + 9] = e->detail;
+		v[p + 10] = e->prev_hash;
+		v[p + 11] = e->hash;
+		buf_adds(&sql, i ? ", (" : "(");
+		for (int j = 0; j < 12; j++)
+			buf_addf(&sql, j ? ", $%d" : "$%d", p + j + 1);
+		buf_addch(&sql, ')');
+		p += 12;
+	}
+	int ret = pg_exec(c, "audit_append: insert", sql.data, p, v, NULL);
+	buf_release(&sql);
+	return ret;
 }
 
 /* The chain has one end, shared by every tolv process on this database: the advisory
@@ -1021,6 +1124,7 @@ static int pg_audit_append(struct store *s, struct audit_entry *entries, size_t 
 	PQclear(r);
 	if (ret)
 		goto out;
+	size_t done = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct audit_entry *e = &entries[i];
 		e->seq = ++seq;
@@ -1031,9 +1135,12 @@ static int pg_audit_append(struct store *s, struct audit_entry *entries, size_t 
 			ret = store_error(STORE_INVALID, "audit_append: the hash function left an unterminated hash");
 			goto out;
 		}
-		if ((ret = pg_audit_insert(c, e)))
-			goto out;
 		memcpy(prev, e->hash, sizeof prev);
+		if (i + 1 - done == AUDIT_CHUNK || i + 1 == n) {
+			if ((ret = pg_audit_insert_many(c, &entries[done], i + 1 - done)))
+				goto out;
+			done = i + 1;
+		}
 	}
 	ret = pg_commit(c, "audit_append: commit");
 out:
