@@ -36,7 +36,7 @@ check "--version" 0 "$tolv" --version
 contains "--version prints the version" "$tmp/out" "^tolv [0-9]+\.[0-9]+"
 check "no command is misuse" 2 "$tolv"
 check "unknown command is misuse" 2 "$tolv" frobnicate
-for c in serve init migrate user org token backup audit routes; do
+for c in serve init migrate user org token backup audit routes import; do
 	check "$c --help" 0 "$tolv" "$c" --help
 	contains "$c --help shows usage" "$tmp/out" "^Usage: tolv $c"
 done
