@@ -1,0 +1,395 @@
+/* test_store_steps.c: the store's contract for step work and the individual plan (issue 4)
+ * — step states, their append-only history, plan versions — run unchanged on SQLite and
+ * PostgreSQL (TOLV_TEST_DB, as for test_store_path.c).
+ * The last line on stdout is "store tests: N passed on BACKEND" (the test script sums it).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <ftw.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/alloc.h"
+#include "core/date.h"
+#include "core/util.h"
+#include "store/store.h"
+#include "store/store_testing.h"
+
+static struct store *st;
+static bool is_pg;
+static char base_url[1024];
+static char tmpdir[512];
+static char pg_db[64];
+
+/* ---- set-up helpers ---- */
+
+static int64_t make_org(const char *tag)
+{
+	struct org o = { 0 };
+	snprintf(o.name, sizeof o.name, "steps-%s", tag);
+	assert_int_equal(store_org_create(st, &o), STORE_OK);
+	return o.id;
+}
+
+static int64_t make_member(int64_t org_id, const char *email, const char *role)
+{
+	struct user u = { 0 };
+	copy_str(u.email, sizeof u.email, email);
+	copy_str(u.name, sizeof u.name, "Therapist");
+	copy_str(u.lang, sizeof u.lang, "nb");
+	assert_int_equal(store_user_create(st, &u), STORE_OK);
+	if (org_id) {
+		struct membership m = { .user_id = u.id, .org_id = org_id };
+		copy_str(m.role, sizeof m.role, role);
+		assert_int_equal(store_membership_set(st, &m), STORE_OK);
+	}
+	return u.id;
+}
+
+static void set_phase(struct programme_phase *ph, const char *key, const char *label, int target_days, int min_dpw)
+{
+	memset(ph, 0, sizeof *ph);
+	copy_str(ph->key, sizeof ph->key, key);
+	copy_str(ph->label, sizeof ph->label, label);
+	ph->target_days = target_days;
+	ph->min_days_per_week = min_dpw;
+}
+
+/* The municipal day-treatment shape: four phases. */
+static void day_treatment(struct programme *p, const char *name)
+{
+	memset(p, 0, sizeof *p);
+	copy_str(p->name, sizeof p->name, name);
+	copy_str(p->template_key, sizeof p->template_key, "municipal_day_treatment");
+	p->min_steps = 12;
+	p->active = true;
+	p->nphases = 4;
+	set_phase(&p->phases[0], "pre_treatment", "Pre-treatment conversation", 0, 0);
+	set_phase(&p->phases[1], "motivation", "Motivation group", 0, 0);
+	p->phases[1].sessions_per_week = 1;
+	p->phases[1].session_minutes = 120;
+	set_phase(&p->phases[2], "day_treatment", "Day treatment", 100, 3);
+	p->phases[2].min_hours_per_day = 4;
+	p->phases[2].max_hours_per_day = 5;
+	p->phases[2].min_months = p->phases[2].max_months = 3;
+	set_phase(&p->phases[3], "aftercare", "Aftercare", 0, 0);
+	p->phases[3].min_months = 6;
+	p->phases[3].max_months = 18;
+}
+
+static int64_t make_programme(int64_t org_id, const char *name)
+{
+	struct programme p;
+	day_treatment(&p, name);
+	assert_int_equal(store_programme_create(st, org_id, &p), STORE_OK);
+	return p.id;
+}
+
+static struct person person_of(const char *given, const char *family, int32_t birth, const char *nid)
+{
+	struct person p = { 0 };
+	copy_str(p.given_name, sizeof p.given_name, given);
+	copy_str(p.family_name, sizeof p.family_name, family);
+	p.birth_date = birth;
+	if (nid) {
+		copy_str(p.national_id, sizeof p.national_id, nid);
+		copy_str(p.national_id_kind, sizeof p.national_id_kind, strlen(nid) == 11 ? "no_fnr" : "se_pnr");
+	}
+	return p;
+}
+
+static int64_t make_person(int64_t org_id, const char *given, const char *family, int32_t birth)
+{
+	struct person p = person_of(given, family, birth, NULL);
+	assert_int_equal(store_person_create(st, org_id, &p), STORE_OK);
+	return p.id;
+}
+
+static struct enrolment enrolment_of(int64_t person_id, int64_t programme_id, int64_t therapist_id, int32_t day)
+{
+	struct enrolment e = { .person_id = person_id, .programme_id = programme_id, .therapist_id = therapist_id,
+			       .started_on = day, .phase_since = day, .last_change_on = day,
+			       .paused_since = DATE_NONE, .ended_on = DATE_NONE };
+	copy_str(e.status, sizeof e.status, "active");
+	return e;
+}
+
+static struct enrolment_event event_of(const char *kind, int from, int to, int32_t day, int64_t by)
+{
+	struct enrolment_event ev = { .from_phase = from, .to_phase = to, .on_day = day, .by_user = by };
+	copy_str(ev.kind, sizeof ev.kind, kind);
+	return ev;
+}
+
+static int64_t make_enrolment(int64_t org_id, int64_t person_id, int64_t programme_id, int64_t therapist_id,
+			      int32_t day)
+{
+	struct enrolment e = enrolment_of(person_id, programme_id, therapist_id, day);
+	struct enrolment_event ev = event_of("start", -1, 0, day, therapist_id);
+	int ret = store_enrolment_create(st, org_id, &e, &ev);
+	if (ret)
+		fprintf(stderr, "enrolment_create: %s\n", store_last_error());
+	assert_int_equal(ret, STORE_OK);
+	return e.id;
+}
+
+static int32_t D(int y, int m, int d)
+{
+	return date_from_ymd(y, m, d);
+}
+
+static bool error_mentions(const char *text)
+{
+	return strstr(store_last_error(), text) != NULL;
+}
+
+/* ---- step work ---- */
+
+struct fx {
+	int64_t org, other, t, e, other_e;
+};
+
+static void fixture(struct fx *f, const char *tag)
+{
+	char name[64];
+	f->org = make_org(tag);
+	snprintf(name, sizeof name, "%s-other", tag);
+	f->other = make_org(name);
+	snprintf(name, sizeof name, "%s@steps.test", tag);
+	f->t = make_member(f->org, name, "therapist");
+	int64_t prog = make_programme(f->org, "Steps");
+	f->e = make_enrolment(f->org, make_person(f->org, "Kari", "Nordmann", D(1980, 1, 1)), prog, f->t, D(2025, 1, 6));
+	int64_t oprog = make_programme(f->other, "Steps");
+	f->other_e = make_enrolment(f->other, make_person(f->other, "Ola", "Other", D(1970, 1, 1)), oprog, 0,
+				    D(2025, 1, 6));
+}
+
+static int change(const struct fx *f, int step, const char *from, const char *to, int32_t day, int expected,
+		  const char *note)
+{
+	struct store_step s = { .step = step, .since = day, .confirmed_by = f->t, .changes = expected + 1 };
+	copy_str(s.status, sizeof s.status, to);
+	struct store_step_event ev = { .on_day = day, .by_user = f->t };
+	copy_str(ev.from_status, sizeof ev.from_status, from);
+	copy_str(ev.to_status, sizeof ev.to_status, to);
+	copy_str(ev.note, sizeof ev.note, note);
+	return store_step_change(st, f->org, f->e, &s, expected, &ev);
+}
+
+static void test_steps(void **state)
+{
+	(void)state;
+	struct fx f;
+	fixture(&f, "steps");
+	struct store_step s[12];
+	assert_int_equal(store_steps_get(st, f.org, f.e, s), STORE_OK);
+	for (int i = 0; i < 12; i++) {
+		assert_int_equal(s[i].step, i + 1);
+		assert_string_equal(s[i].status, "not_started");
+		assert_int_equal(s[i].changes, 0);
+		assert_int_equal(s[i].since, DATE_NONE);
+	}
+	assert_int_equal(change(&f, 1, "not_started", "working", D(2025, 1, 7), 0, ""), STORE_OK);
+	assert_int_equal(change(&f, 1, "working", "presented", D(2025, 1, 9), 1, "In the group <b>"), STORE_OK);
+	/* Someone else read changes = 1 too: the step moved meanwhile. */
+	assert_int_equal(change(&f, 1, "working", "completed", D(2025, 1, 9), 1, "late"), STORE_CONFLICT);
+	assert_int_equal(change(&f, 2, "not_started", "working", D(2025, 1, 9), 0, ""), STORE_OK);
+	assert_int_equal(change(&f, 2, "not_started", "working", D(2025, 1, 9), 0, ""), STORE_CONFLICT);
+	assert_int_equal(store_steps_get(st, f.org, f.e, s), STORE_OK);
+	assert_string_equal(s[0].status, "presented");
+	assert_int_equal(s[0].changes, 2);
+	assert_int_equal(s[0].since, D(2025, 1, 9));
+	assert_int_equal(s[0].confirmed_by, f.t);
+	assert_string_equal(s[1].status, "working");
+	assert_string_equal(s[2].status, "not_started");
+
+	struct store_step_event *ev;
+	size_t n;
+	assert_int_equal(store_step_events(st, f.org, f.e, &ev, &n), STORE_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(ev[0].step, 1);
+	assert_string_equal(ev[0].to_status, "working");
+	assert_string_equal(ev[1].note, "In the group <b>");
+	assert_true(ev[1].at > 0);
+	free(ev);
+
+	/* Another organisation's enrolment does not exist here. */
+	assert_int_equal(store_steps_get(st, f.other, f.e, s), STORE_NOTFOUND);
+	assert_int_equal(store_step_events(st, f.other, f.e, &ev, &n), STORE_NOTFOUND);
+	struct fx g = f;
+	g.org = f.other;
+	assert_int_equal(change(&g, 3, "not_started", "working", D(2025, 1, 9), 0, ""), STORE_NOTFOUND);
+	g.org = f.org;
+	g.e = f.other_e;
+	assert_int_equal(change(&g, 3, "not_started", "working", D(2025, 1, 9), 0, ""), STORE_NOTFOUND);
+	/* Bad input is refused before the database. */
+	assert_int_equal(change(&f, 13, "not_started", "working", D(2025, 1, 9), 0, ""), STORE_INVALID);
+	assert_int_equal(change(&f, 3, "not_started", "flying", D(2025, 1, 9), 0, ""), STORE_INVALID);
+
+	assert_int_not_equal(store_testing_exec(st, "UPDATE step_events SET note = 'edited'"), STORE_OK);
+	assert_true(error_mentions("append-only"));
+	assert_int_not_equal(store_testing_exec(st, "DELETE FROM step_events"), STORE_OK);
+}
+
+static void test_plan_versions(void **state)
+{
+	(void)state;
+	struct fx f;
+	fixture(&f, "plan");
+	struct store_plan_version v = { 0 };
+	assert_int_equal(store_plan_get(st, f.org, f.e, 0, &v), STORE_NOTFOUND);
+	struct store_plan_version *list;
+	size_t n;
+	assert_int_equal(store_plan_versions(st, f.org, f.e, true, &list, &n), STORE_OK);
+	assert_int_equal(n, 0);
+	free(list);
+
+	v = (struct store_plan_version){ .author = f.t, .json = "{\"format\":1}" };
+	assert_int_equal(store_plan_save(st, f.org, f.e, 0, &v), STORE_OK);
+	assert_int_equal(v.number, 1);
+	v = (struct store_plan_version){ .author = f.t, .json = "{\"format\":1,\"x\":2}" };
+	assert_int_equal(store_plan_save(st, f.org, f.e, 1, &v), STORE_OK);
+	assert_int_equal(v.number, 2);
+	/* Saved on top of version 1 while version 2 exists: refused. */
+	v = (struct store_plan_version){ .author = f.t, .json = "{\"format\":1,\"x\":3}" };
+	assert_int_equal(store_plan_save(st, f.org, f.e, 1, &v), STORE_CONFLICT);
+
+	struct store_plan_version got;
+	assert_int_equal(store_plan_get(st, f.org, f.e, 0, &got), STORE_OK);
+	assert_int_equal(got.number, 2);
+	assert_int_equal(got.author, f.t);
+	assert_string_equal(got.json, "{\"format\":1,\"x\":2}");
+	free(got.json);
+	assert_int_equal(store_plan_get(st, f.org, f.e, 1, &got), STORE_OK);
+	assert_string_equal(got.json, "{\"format\":1}");
+	free(got.json);
+	assert_int_equal(store_plan_get(st, f.org, f.e, 3, &got), STORE_NOTFOUND);
+
+	assert_int_equal(store_plan_versions(st, f.org, f.e, false, &list, &n), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(list[0].number, 1);
+	assert_null(list[0].json);
+	assert_true(list[1].created_at > 0);
+	store_plan_versions_free(list, n);
+	assert_int_equal(store_plan_versions(st, f.org, f.e, true, &list, &n), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(list[1].json, "{\"format\":1,\"x\":2}");
+	store_plan_versions_free(list, n);
+
+	/* Another organisation's enrolment. */
+	assert_int_equal(store_plan_get(st, f.other, f.e, 0, &got), STORE_NOTFOUND);
+	assert_int_equal(store_plan_versions(st, f.other, f.e, true, &list, &n), STORE_NOTFOUND);
+	v = (struct store_plan_version){ .author = f.t, .json = "{}" };
+	assert_int_equal(store_plan_save(st, f.other, f.e, 2, &v), STORE_NOTFOUND);
+
+	assert_int_not_equal(store_testing_exec(st, "UPDATE plan_versions SET json = '{}'"), STORE_OK);
+	assert_true(error_mentions("append-only"));
+	assert_int_not_equal(store_testing_exec(st, "DELETE FROM plan_versions"), STORE_OK);
+	if (is_pg)
+		assert_int_not_equal(store_testing_exec(st, "TRUNCATE plan_versions"), STORE_OK);
+}
+
+/* ---- set-up ---- */
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int group_setup(void **state)
+{
+	(void)state;
+	char url[1200];
+	if (is_pg) {
+		char rnd[16];
+		random_token(rnd, sizeof rnd, 6);
+		ascii_lower(rnd);
+		for (char *c = rnd; *c; c++)
+			if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9')))
+				*c = 'x';
+		snprintf(pg_db, sizeof pg_db, "tolv_test_%d_%s_steps", (int)getpid(), rnd);
+		if (store_testing_pg_database(base_url, pg_db, true)) {
+			fprintf(stderr, "cannot create test database: %s\n", store_last_error());
+			pg_db[0] = '\0';
+			return -1;
+		}
+		snprintf(url, sizeof url, "%s%cdbname=%s", base_url, strchr(base_url, '?') ? '&' : '?', pg_db);
+	} else {
+		snprintf(url, sizeof url, "sqlite:%s/steps.db", tmpdir);
+	}
+	if (store_open(url, 4, &st) != STORE_OK) {
+		fprintf(stderr, "store_open: %s\n", store_last_error());
+		return -1;
+	}
+	if (store_migrate(st, NULL)) {
+		fprintf(stderr, "migrate: %s\n", store_last_error());
+		return -1;
+	}
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	store_close(st);
+	st = NULL;
+	return 0;
+}
+
+int main(void)
+{
+	const char *env = getenv("TOLV_TEST_DB");
+	if (util_init() != 0) {
+		fprintf(stderr, "util_init failed\n");
+		return 1;
+	}
+	if (env && (!strncmp(env, "postgresql://", 13) || !strncmp(env, "postgres://", 11))) {
+		is_pg = true;
+		if (!copy_str(base_url, sizeof base_url, env)) {
+			fprintf(stderr, "TOLV_TEST_DB is too long\n");
+			return 1;
+		}
+	} else if (env && *env && strcmp(env, "sqlite:") && strcmp(env, "sqlite")) {
+		fprintf(stderr, "TOLV_TEST_DB: want sqlite: or postgresql://... (got another scheme)\n");
+		return 1;
+	}
+	if (!is_pg) {
+		const char *t = getenv("TMPDIR");
+		snprintf(tmpdir, sizeof tmpdir, "%s/tolv-store-steps-XXXXXX", t && *t ? t : "/tmp");
+		if (!mkdtemp(tmpdir)) {
+			perror("mkdtemp");
+			return 1;
+		}
+	}
+
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_steps),
+		cmocka_unit_test(test_plan_versions),
+	};
+	size_t n = sizeof tests / sizeof tests[0];
+	int failed = _cmocka_run_group_tests("store_steps", tests, n, group_setup, group_teardown);
+
+	if (is_pg && pg_db[0] && store_testing_pg_database(base_url, pg_db, false))
+		fprintf(stderr, "cannot drop test database %s: %s\n", pg_db, store_last_error());
+	if (!is_pg)
+		nftw(tmpdir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+
+	const char *backend = is_pg ? "postgresql" : "sqlite";
+	fflush(stderr);
+	if (failed)
+		printf("store tests: %zu passed, %d failed on %s\n", n - (size_t)failed, failed, backend);
+	else
+		printf("store tests: %zu passed on %s\n", n, backend);
+	return failed ? 1 : 0;
+}
