@@ -111,4 +111,22 @@ void api_meeting_get(struct req *r);
 void api_directory_list(struct req *r);
 void api_directory_create(struct req *r);
 
+/* facilitation.c: a person's facilitation record (issue 5) — GET /api/v1/persons/{id}/
+ * facilitation (summary, latest stance, profile), POST …/stance, …/actions, …/meetings,
+ * PUT …/profile. */
+void api_facilitation_get(struct req *r);
+void api_facilitation_stance_post(struct req *r);
+void api_facilitation_action_post(struct req *r);
+void api_facilitation_meeting_post(struct req *r);
+void api_facilitation_profile_put(struct req *r);
+
+/* stepwork.c: a person's step work and individual plan (domain/stepwork.c) —
+ * /api/v1/enrolments/{id}/steps (GET, POST a change), /plan (GET, PUT a new version after
+ * the one named) and /plan/versions (each with what changed). */
+void api_steps_get(struct req *r);
+void api_steps_post(struct req *r);
+void api_plan_get(struct req *r);
+void api_plan_put(struct req *r);
+void api_plan_versions(struct req *r);
+
 #endif

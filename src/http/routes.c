@@ -311,6 +311,52 @@ const struct route routes[] = {
 	{ .method = M_POST, .pattern = "/api/v1/directory/meetings", .handler = api_directory_create,
 	  .flags = APIR | NEEDS_CSRF, .roles = ROLE_ADMIN | ROLE_COORDINATOR },
 	/* --- end of the meeting directory --- */
+
+	/* --- Twelve Step Facilitation (issue 5): web/facilitation.c, api/facilitation.c --- */
+	{ .method = M_GET, .pattern = "/persons/{id}/facilitation", .handler = facilitation_get, .flags = PAGE,
+	  .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/persons/{id}/facilitation/stance", .handler = facilitation_stance_post,
+	  .flags = FORM, .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/persons/{id}/facilitation/actions", .handler = facilitation_action_post,
+	  .flags = FORM, .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/persons/{id}/facilitation/meetings", .handler = facilitation_meeting_post,
+	  .flags = FORM, .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/persons/{id}/facilitation/profile", .handler = facilitation_profile_post,
+	  .flags = FORM, .roles = ROLE_STAFF },
+	{ .method = M_GET, .pattern = "/api/v1/persons/{id}/facilitation", .handler = api_facilitation_get,
+	  .flags = APIR, .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/api/v1/persons/{id}/facilitation/stance",
+	  .handler = api_facilitation_stance_post, .flags = APIR | NEEDS_CSRF, .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/api/v1/persons/{id}/facilitation/actions",
+	  .handler = api_facilitation_action_post, .flags = APIR | NEEDS_CSRF, .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/api/v1/persons/{id}/facilitation/meetings",
+	  .handler = api_facilitation_meeting_post, .flags = APIR | NEEDS_CSRF, .roles = ROLE_STAFF },
+	{ .method = M_PUT, .pattern = "/api/v1/persons/{id}/facilitation/profile",
+	  .handler = api_facilitation_profile_put, .flags = APIR | NEEDS_CSRF, .roles = ROLE_STAFF },
+	/* --- end of Twelve Step Facilitation --- */
+
+	/* --- step work and the individual plan (issue 4): web/stepwork.c, api/stepwork.c --- */
+	{ .method = M_GET, .pattern = "/enrolments/{id}/steps", .handler = steps_get, .flags = PAGE,
+	  .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/enrolments/{id}/steps", .handler = steps_post, .flags = FORM,
+	  .roles = ROLE_STAFF },
+	{ .method = M_GET, .pattern = "/enrolments/{id}/plan", .handler = plan_get, .flags = PAGE,
+	  .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/enrolments/{id}/plan", .handler = plan_post, .flags = FORM,
+	  .roles = ROLE_STAFF },
+	{ .method = M_GET, .pattern = "/enrolments/{id}/plan/versions", .handler = plan_versions_get, .flags = PAGE,
+	  .roles = ROLE_STAFF },
+	{ .method = M_GET, .pattern = "/api/v1/enrolments/{id}/steps", .handler = api_steps_get, .flags = APIR,
+	  .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/api/v1/enrolments/{id}/steps", .handler = api_steps_post,
+	  .flags = APIR | NEEDS_CSRF, .roles = ROLE_STAFF },
+	{ .method = M_GET, .pattern = "/api/v1/enrolments/{id}/plan", .handler = api_plan_get, .flags = APIR,
+	  .roles = ROLE_STAFF },
+	{ .method = M_PUT, .pattern = "/api/v1/enrolments/{id}/plan", .handler = api_plan_put,
+	  .flags = APIR | NEEDS_CSRF, .roles = ROLE_STAFF },
+	{ .method = M_GET, .pattern = "/api/v1/enrolments/{id}/plan/versions", .handler = api_plan_versions,
+	  .flags = APIR, .roles = ROLE_STAFF },
+	/* --- end of step work --- */
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

@@ -185,6 +185,30 @@ struct store_meeting_query {
 	int limit, offset;
 };
 
+/* ---- Twelve Step Facilitation (store.h, issue 5); maps in facilitation_maps.c ---- */
+#define STORE_FAC_STANCE_COLS                                                                      \
+	"st.id, st.org_id, st.person_id, st.stance, st.on_day, st.revisit_on, st.note, st.by_user, "    \
+	"u.name, st.at"
+#define STORE_FAC_STANCE_FROM "fac_stances st LEFT JOIN users u ON u.id = st.by_user"
+extern const struct store_cols store_fac_stance_map;
+#define STORE_FAC_ACTION_COLS                                                                      \
+	"a.id, a.org_id, a.person_id, a.kind, a.on_day, a.meeting_id, a.stayed, a.note, a.by_user, "    \
+	"u.name, m.name, a.at"
+#define STORE_FAC_ACTION_FROM                                                                      \
+	"fac_actions a LEFT JOIN users u ON u.id = a.by_user LEFT JOIN meetings m ON m.id = a.meeting_id"
+extern const struct store_cols store_fac_action_map;
+#define STORE_FAC_MEETING_COLS                                                                     \
+	"l.id, l.org_id, l.person_id, l.on_day, l.meeting_id, COALESCE(m.name, l.name), l.accompanied, " \
+	"l.stayed, l.source, l.by_user, l.at"
+#define STORE_FAC_MEETING_FROM "fac_meeting_log l LEFT JOIN meetings m ON m.id = l.meeting_id"
+extern const struct store_cols store_fac_meeting_map;
+#define STORE_FAC_PROFILE_COLS "org_id, person_id, sponsor, sponsor_since, home_group, updated_by, updated_at"
+extern const struct store_cols store_fac_profile_map;
+#define STORE_FAC_REVISIT_COLS "p.id, p.given_name, p.family_name, st.on_day, st.revisit_on"
+extern const struct store_cols store_fac_revisit_map;
+/* One int32_t day (store_fac_meeting_days). */
+extern const struct store_cols store_fac_day_map;
+
 struct store_ops {
 	const char *name;
 	/* target: the URL without "sqlite:" for SQLite, the whole URL for PostgreSQL. */
@@ -351,6 +375,36 @@ struct store_ops {
 	int (*mcr_close)(struct store *s, int64_t org_id, int64_t id, const char *status, int64_t by_user,
 			 int64_t at);
 	int (*mcr_count_recent)(struct store *s, const char *addr_hash, int64_t since, int64_t *n);
+
+	/* ---- step work and the plan (issue 4): as in store.h, after store.c's checks ---- */
+	int (*steps_get)(struct store *s, int64_t org_id, int64_t enrolment_id, struct store_step out[12]);
+	int (*step_change)(struct store *s, int64_t org_id, int64_t enrolment_id, const struct store_step *st,
+			   int expected_changes, struct store_step_event *ev);
+	int (*step_events)(struct store *s, int64_t org_id, int64_t enrolment_id, struct store_step_event **out,
+			   size_t *n);
+	int (*plan_save)(struct store *s, int64_t org_id, int64_t enrolment_id, int expected_latest,
+			 struct store_plan_version *v);
+	int (*plan_get)(struct store *s, int64_t org_id, int64_t enrolment_id, int number,
+			struct store_plan_version *out);
+	int (*plan_versions)(struct store *s, int64_t org_id, int64_t enrolment_id, bool with_json,
+			     struct store_plan_version **out, size_t *n);
+
+	/* ---- Twelve Step Facilitation (issue 5): as in store.h, after store.c's checks ---- */
+	int (*fac_stance_add)(struct store *s, int64_t org_id, struct fac_stance *st);
+	int (*fac_stance_list)(struct store *s, int64_t org_id, int64_t person_id, int limit, struct fac_stance **out,
+			       size_t *n);
+	int (*fac_action_add)(struct store *s, int64_t org_id, struct fac_action *a);
+	int (*fac_action_list)(struct store *s, int64_t org_id, int64_t person_id, int limit, struct fac_action **out,
+			       size_t *n);
+	int (*fac_meeting_add)(struct store *s, int64_t org_id, struct fac_meeting *m);
+	int (*fac_meeting_list)(struct store *s, int64_t org_id, int64_t person_id, int limit, int offset,
+				struct fac_meeting **out, size_t *n, int64_t *total);
+	int (*fac_meeting_days)(struct store *s, int64_t org_id, int64_t person_id, int32_t from, int32_t to,
+				int32_t **days, size_t *n);
+	int (*fac_profile_get)(struct store *s, int64_t org_id, int64_t person_id, struct fac_profile *out);
+	int (*fac_profile_set)(struct store *s, int64_t org_id, const struct fac_profile *p);
+	int (*fac_revisits_due)(struct store *s, int64_t org_id, int64_t therapist_id, int32_t today, int limit,
+				struct fac_revisit **out, size_t *n);
 
 	/* Tests only (store_testing.h): runs constant SQL without results. */
 	int (*testing_exec)(struct store *s, const char *sql);

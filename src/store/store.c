@@ -2154,6 +2154,211 @@ int store_meeting_cr_count_recent(struct store *s, const char *addr_hash, int64_
 	return s->ops->mcr_count_recent(s, addr_hash, since, n);
 }
 
+/* ---- Twelve Step Facilitation (issue 5) ---- */
+
+static const char *const fac_stances[] = { "not_discussed", "interested", "ambivalent", "declines", NULL };
+static const char *const fac_kinds[] = { "introduced", "chose_meetings", "accompanied", "debriefed",
+					 "sponsor_contact", NULL };
+static const char *const fac_sources[] = { "person_reported", "staff_confirmed", NULL };
+static const char *const fac_sponsors[] = { "none", "temporary", "has_sponsor", NULL };
+
+static int fac_limit(int limit)
+{
+	int offset = 0;
+	clamp_page(&limit, &offset);
+	return limit;
+}
+
+int store_fac_stance_add(struct store *s, int64_t org_id, struct fac_stance *st)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!st || st->person_id <= 0 || st->on_day == DATE_NONE || !KEY_OK(st->stance, false) ||
+	    !one_of(st->stance, fac_stances) || !TEXT_OK(st->note))
+		return store_error(STORE_INVALID, "fac_stance_add: bad stance");
+	if ((strcmp(st->stance, "declines") == 0) != (st->revisit_on != DATE_NONE))
+		return store_error(STORE_INVALID, "fac_stance_add: revisit_on exactly for declines");
+	st->org_id = org_id;
+	return s->ops->fac_stance_add(s, org_id, st);
+}
+
+int store_fac_stance_list(struct store *s, int64_t org_id, int64_t person_id, int limit,
+			  struct fac_stance **out, size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "fac_stance_list");
+	CHECK_ORG(org_id);
+	return s->ops->fac_stance_list(s, org_id, person_id, fac_limit(limit), out, n);
+}
+
+int store_fac_action_add(struct store *s, int64_t org_id, struct fac_action *a)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!a || a->person_id <= 0 || a->on_day == DATE_NONE || a->meeting_id < 0 || !KEY_OK(a->kind, false) ||
+	    !one_of(a->kind, fac_kinds) || !TEXT_OK(a->note))
+		return store_error(STORE_INVALID, "fac_action_add: bad action");
+	a->org_id = org_id;
+	return s->ops->fac_action_add(s, org_id, a);
+}
+
+int store_fac_action_list(struct store *s, int64_t org_id, int64_t person_id, int limit,
+			  struct fac_action **out, size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "fac_action_list");
+	CHECK_ORG(org_id);
+	return s->ops->fac_action_list(s, org_id, person_id, fac_limit(limit), out, n);
+}
+
+int store_fac_meeting_add(struct store *s, int64_t org_id, struct fac_meeting *m)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!m || m->person_id <= 0 || m->on_day == DATE_NONE || m->meeting_id < 0 || !TEXT_OK(m->name) ||
+	    (m->meeting_id == 0 && !m->name[0]) || !KEY_OK(m->source, false) || !one_of(m->source, fac_sources))
+		return store_error(STORE_INVALID, "fac_meeting_add: bad meeting");
+	m->org_id = org_id;
+	return s->ops->fac_meeting_add(s, org_id, m);
+}
+
+int store_fac_meeting_list(struct store *s, int64_t org_id, int64_t person_id, int limit, int offset,
+			   struct fac_meeting **out, size_t *n, int64_t *total)
+{
+	int64_t dummy;
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "fac_meeting_list");
+	CHECK_ORG(org_id);
+	clamp_page(&limit, &offset);
+	return s->ops->fac_meeting_list(s, org_id, person_id, limit, offset, out, n, total ? total : &dummy);
+}
+
+int store_fac_meeting_days(struct store *s, int64_t org_id, int64_t person_id, int32_t from, int32_t to,
+			   int32_t **days, size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(days, n, "fac_meeting_days");
+	CHECK_ORG(org_id);
+	if (from == DATE_NONE || to == DATE_NONE)
+		return store_error(STORE_INVALID, "fac_meeting_days: no range");
+	return s->ops->fac_meeting_days(s, org_id, person_id, from, to, days, n);
+}
+
+int store_fac_profile_get(struct store *s, int64_t org_id, int64_t person_id, struct fac_profile *out)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!out)
+		return store_error(STORE_INVALID, "fac_profile_get: no result pointer");
+	return s->ops->fac_profile_get(s, org_id, person_id, out);
+}
+
+int store_fac_profile_set(struct store *s, int64_t org_id, const struct fac_profile *p)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!p || p->person_id <= 0 || !KEY_OK(p->sponsor, false) || !one_of(p->sponsor, fac_sponsors) ||
+	    !TEXT_OK(p->home_group))
+		return store_error(STORE_INVALID, "fac_profile_set: bad profile");
+	return s->ops->fac_profile_set(s, org_id, p);
+}
+
+int store_fac_revisits_due(struct store *s, int64_t org_id, int64_t therapist_id, int32_t today, int limit,
+			   struct fac_revisit **out, size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "fac_revisits_due");
+	CHECK_ORG(org_id);
+	if (today == DATE_NONE || therapist_id < 0)
+		return store_error(STORE_INVALID, "fac_revisits_due: bad arguments");
+	return s->ops->fac_revisits_due(s, org_id, therapist_id, today, fac_limit(limit), out, n);
+}
+
+/* ---- step work and the individual plan (issue 4) ---- */
+
+static const char *const step_statuses[] = { "not_started", "working", "presented", "completed", NULL };
+
+int store_steps_get(struct store *s, int64_t org_id, int64_t enrolment_id, struct store_step out[12])
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!out)
+		return store_error(STORE_INVALID, "steps_get: no result pointer");
+	for (int i = 0; i < 12; i++) {
+		out[i] = (struct store_step){ .step = i + 1, .since = DATE_NONE };
+		copy_str(out[i].status, sizeof out[i].status, "not_started");
+	}
+	return s->ops->steps_get(s, org_id, enrolment_id, out);
+}
+
+int store_step_change(struct store *s, int64_t org_id, int64_t enrolment_id, const struct store_step *st,
+		      int expected_changes, struct store_step_event *ev)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!st || !ev || st->step < 1 || st->step > 12 || !FIELD_OK(st->status) || !one_of(st->status, step_statuses) ||
+	    st->since == DATE_NONE || st->confirmed_by <= 0 || st->changes != expected_changes + 1 ||
+	    expected_changes < 0 || st->reopened < 0 || !FIELD_OK(ev->from_status) ||
+	    !one_of(ev->from_status, step_statuses) || !FIELD_OK(ev->to_status) ||
+	    !one_of(ev->to_status, step_statuses) || !TEXT_OK(ev->note) || ev->by_user <= 0)
+		return store_error(STORE_INVALID, "step_change: bad step or event");
+	ev->org_id = org_id;
+	ev->enrolment_id = enrolment_id;
+	ev->step = st->step;
+	ev->at = now_seconds();
+	return s->ops->step_change(s, org_id, enrolment_id, st, expected_changes, ev);
+}
+
+int store_step_events(struct store *s, int64_t org_id, int64_t enrolment_id, struct store_step_event **out,
+		      size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "step_events");
+	CHECK_ORG(org_id);
+	return s->ops->step_events(s, org_id, enrolment_id, out, n);
+}
+
+int store_plan_save(struct store *s, int64_t org_id, int64_t enrolment_id, int expected_latest,
+		    struct store_plan_version *v)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!v || !v->json || expected_latest < 0 || v->author <= 0 || strlen(v->json) < 2 ||
+	    !utf8_valid_text(v->json, strlen(v->json)))
+		return store_error(STORE_INVALID, "plan_save: bad version");
+	v->enrolment_id = enrolment_id;
+	v->number = expected_latest + 1;
+	v->created_at = now_seconds();
+	return s->ops->plan_save(s, org_id, enrolment_id, expected_latest, v);
+}
+
+int store_plan_get(struct store *s, int64_t org_id, int64_t enrolment_id, int number,
+		   struct store_plan_version *out)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!out || number < 0)
+		return store_error(STORE_INVALID, "plan_get: bad argument");
+	memset(out, 0, sizeof *out);
+	return s->ops->plan_get(s, org_id, enrolment_id, number, out);
+}
+
+int store_plan_versions(struct store *s, int64_t org_id, int64_t enrolment_id, bool with_json,
+			struct store_plan_version **out, size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "plan_versions");
+	CHECK_ORG(org_id);
+	return s->ops->plan_versions(s, org_id, enrolment_id, with_json, out, n);
+}
+
+void store_plan_versions_free(struct store_plan_version *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i].json);
+	free(v);
+}
+
 /* ---- test hooks ---- */
 
 int store_testing_exec(struct store *s, const char *sql)

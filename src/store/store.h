@@ -979,4 +979,161 @@ int store_meeting_cr_close(struct store *s, int64_t org_id, int64_t id, const ch
 /* Requests from addr_hash since `since`, in every organisation (the rate limit). */
 int store_meeting_cr_count_recent(struct store *s, const char *addr_hash, int64_t since, int64_t *n);
 
+/* ======================================================================================
+ * Twelve Step Facilitation (issue 5): a person's stance toward mutual-help groups, the
+ * therapist's facilitation actions, the person's meeting log and sponsor / home group.
+ * Tables: sql/{sqlite,postgresql}/005_facilitation.sql. Rules (which stance needs a
+ * revisit day, which dates are allowed) are domain/facilitation.h's; the store checks
+ * shapes and keys, the database the rest again.
+ * - Every function is scoped to org_id; person_id must be a person of that organisation
+ *   (a write for another organisation's person is STORE_INVALID, lists are empty).
+ * - meeting_id points at the installation-wide directory (0 = none); the lists fill
+ *   meeting_name from it.
+ * ====================================================================================== */
+struct fac_stance {
+	int64_t id;
+	int64_t org_id;
+	int64_t person_id;
+	char stance[STORE_KEY_MAX];     /* "not_discussed", "interested", "ambivalent", "declines" */
+	int32_t on_day;
+	int32_t revisit_on;             /* set exactly for "declines", else DATE_NONE */
+	char note[STORE_NOTES_MAX];
+	int64_t by_user;
+	char by_name[STORE_NAME_MAX];   /* filled on reads */
+	int64_t at;
+};
+/* Sets id (at is the caller's). */
+int store_fac_stance_add(struct store *s, int64_t org_id, struct fac_stance *st);
+/* Latest first (on_day, then id), at most limit (1..1000). */
+int store_fac_stance_list(struct store *s, int64_t org_id, int64_t person_id, int limit,
+			  struct fac_stance **out, size_t *n);
+
+struct fac_action {
+	int64_t id;
+	int64_t org_id;
+	int64_t person_id;
+	char kind[STORE_KEY_MAX];       /* "introduced", "chose_meetings", "accompanied", "debriefed", "sponsor_contact" */
+	int32_t on_day;
+	int64_t meeting_id;             /* 0 = none */
+	bool stayed;                    /* accompanied: stayed to the end (false: left early) */
+	char note[STORE_NOTES_MAX];
+	int64_t by_user;
+	char by_name[STORE_NAME_MAX];   /* filled on reads */
+	char meeting_name[MEETING_NAME_MAX]; /* filled on reads */
+	int64_t at;
+};
+int store_fac_action_add(struct store *s, int64_t org_id, struct fac_action *a); /* sets id */
+/* Latest first, at most limit (1..1000). */
+int store_fac_action_list(struct store *s, int64_t org_id, int64_t person_id, int limit,
+			  struct fac_action **out, size_t *n);
+
+struct fac_meeting {
+	int64_t id;
+	int64_t org_id;
+	int64_t person_id;
+	int32_t on_day;
+	int64_t meeting_id;             /* a directory meeting, or 0 and name */
+	char name[MEETING_NAME_MAX];    /* free text; on reads the directory's name when meeting_id */
+	bool accompanied;
+	bool stayed;
+	char source[STORE_KEY_MAX];     /* "person_reported", "staff_confirmed" */
+	int64_t by_user;
+	int64_t at;
+};
+int store_fac_meeting_add(struct store *s, int64_t org_id, struct fac_meeting *m); /* sets id */
+/* Latest first; paged as the other lists (limit 1..1000, offset, *total may be NULL). */
+int store_fac_meeting_list(struct store *s, int64_t org_id, int64_t person_id, int limit, int offset,
+			   struct fac_meeting **out, size_t *n, int64_t *total);
+/* The days of the person's logged meetings with from <= day <= to, ascending, one entry
+ * per meeting (a day twice when two meetings were on it): the engagement summary's
+ * counts — last 30 days, weeks with a meeting, meetings per week — are made from these
+ * by domain/facilitation.c. */
+int store_fac_meeting_days(struct store *s, int64_t org_id, int64_t person_id, int32_t from, int32_t to,
+			   int32_t **days, size_t *n);
+
+struct fac_profile {
+	int64_t org_id;
+	int64_t person_id;
+	char sponsor[STORE_KEY_MAX];    /* "none", "temporary", "has_sponsor" */
+	int32_t sponsor_since;          /* DATE_NONE if not known */
+	char home_group[MEETING_NAME_MAX];
+	int64_t updated_by;
+	int64_t updated_at;
+};
+/* NOTFOUND when none was ever set (the caller shows "none"). */
+int store_fac_profile_get(struct store *s, int64_t org_id, int64_t person_id, struct fac_profile *out);
+/* Inserts or replaces the person's profile (updated_at is the caller's). */
+int store_fac_profile_set(struct store *s, int64_t org_id, const struct fac_profile *p);
+
+/* A person whose latest stance is "declines" with revisit_on <= today. */
+struct fac_revisit {
+	int64_t person_id;
+	char given_name[STORE_NAME_MAX];
+	char family_name[STORE_NAME_MAX];
+	int32_t on_day;                 /* the day the stance was recorded */
+	int32_t revisit_on;
+};
+/* therapist_id: only persons with an active or paused enrolment of that therapist (the
+ * caseload); 0 = the whole organisation. Earliest revisit first, at most limit. */
+int store_fac_revisits_due(struct store *s, int64_t org_id, int64_t therapist_id, int32_t today, int limit,
+			   struct fac_revisit **out, size_t *n);
+
+/* ---- step work and the individual plan (issue 4) ----
+ * The state of each of the twelve steps of an enrolment (domain/steps.h keeps the rules;
+ * status keys are step_status_key()'s), the append-only history of step changes, and the
+ * append-only versions of the plan (its canonical JSON, domain/plan.h). Another
+ * organisation's enrolment is STORE_NOTFOUND everywhere. */
+enum { STORE_STEP_STATUS_MAX = 16, STORE_STEP_NOTE_MAX = 501 };
+struct store_step {
+	int step;                           /* 1–12 */
+	char status[STORE_STEP_STATUS_MAX]; /* "not_started", "working", "presented", "completed" */
+	int32_t since;                      /* day of the latest change; DATE_NONE before the first */
+	int64_t confirmed_by;               /* 0 before the first change */
+	int changes;                        /* changes so far: the step's version */
+	int reopened;
+};
+struct store_step_event {
+	int64_t id;
+	int64_t org_id;
+	int64_t enrolment_id;
+	int step;
+	char from_status[STORE_STEP_STATUS_MAX];
+	char to_status[STORE_STEP_STATUS_MAX];
+	int32_t on_day;
+	char note[STORE_STEP_NOTE_MAX];
+	int64_t by_user;
+	int64_t at;                         /* set by the store */
+};
+/* out[i] is step i + 1; steps never changed read as not started with changes 0. */
+int store_steps_get(struct store *s, int64_t org_id, int64_t enrolment_id, struct store_step out[12]);
+/* Writes the new state st of step st->step and appends ev (its enrolment_id, step and at
+ * are set here) in one transaction. expected_changes is the changes count the caller
+ * read: STORE_CONFLICT if the step moved meanwhile (reload and decide again). */
+int store_step_change(struct store *s, int64_t org_id, int64_t enrolment_id, const struct store_step *st,
+		      int expected_changes, struct store_step_event *ev);
+/* The step changes of an enrolment, oldest first (by day, then id). */
+int store_step_events(struct store *s, int64_t org_id, int64_t enrolment_id, struct store_step_event **out,
+		      size_t *n);
+
+struct store_plan_version {
+	int64_t enrolment_id;
+	int number;          /* 1, 2, … */
+	int64_t author;
+	int64_t created_at;  /* set by the store */
+	char *json;          /* owned (xmalloc'd); NULL in a list read without the JSON */
+};
+/* Saves v->json as version expected_latest + 1 (expected_latest: the number the caller
+ * read, 0 for none) in one transaction; sets v->number and v->created_at.
+ * STORE_CONFLICT if someone saved a version meanwhile. */
+int store_plan_save(struct store *s, int64_t org_id, int64_t enrolment_id, int expected_latest,
+		    struct store_plan_version *v);
+/* Version `number` (0: the latest) into *out (free out->json). NOTFOUND if there is none. */
+int store_plan_get(struct store *s, int64_t org_id, int64_t enrolment_id, int number,
+		   struct store_plan_version *out);
+/* Every version, oldest first, with the JSON when with_json; free with
+ * store_plan_versions_free. NOTFOUND for another organisation's enrolment. */
+int store_plan_versions(struct store *s, int64_t org_id, int64_t enrolment_id, bool with_json,
+			struct store_plan_version **out, size_t *n);
+void store_plan_versions_free(struct store_plan_version *v, size_t n);
+
 #endif

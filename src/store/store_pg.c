@@ -3008,6 +3008,126 @@ int store_pg_testing_database(const char *url, const char *name, bool create)
 	return ret;
 }
 
+/* ---- step work and the plan (issue 4): in its own file, using the helpers above ---- */
+#include "store/pg_steps.c"
+
+/* ======================================================================================
+ * Twelve Step Facilitation (store.h, issue 5). Kept here, above the operations table,
+ * because it reuses this file's static helpers (pg_write, pg_list1…).
+ * ====================================================================================== */
+
+static int pg_fac_stance_add(struct store *s, int64_t org_id, struct fac_stance *st)
+{
+	const char *v[] = { I64(org_id), I64(st->person_id),   st->stance,	    I64(st->on_day),
+			    DAY_OR_NULL(st->revisit_on), st->note, ID_OR_NULL(st->by_user), I64(st->at) };
+	return pg_write(pg_of(s), "fac_stance_add",
+			"INSERT INTO fac_stances (org_id, person_id, stance, on_day, revisit_on, note, by_user, at) "
+			"VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+			NVALS(v), v, false, &st->id);
+}
+
+static int pg_fac_stance_list(struct store *s, int64_t org_id, int64_t person_id, int limit,
+			      struct fac_stance **out, size_t *n)
+{
+	const char *v[] = { I64(org_id), I64(person_id), I64(limit) };
+	return pg_list1(s, "fac_stance_list",
+			"SELECT " STORE_FAC_STANCE_COLS " FROM " STORE_FAC_STANCE_FROM
+			" WHERE st.org_id = $1 AND st.person_id = $2 ORDER BY st.on_day DESC, st.id DESC LIMIT $3",
+			NVALS(v), v, &store_fac_stance_map, sizeof **out, (void **)out, n);
+}
+
+static int pg_fac_action_add(struct store *s, int64_t org_id, struct fac_action *a)
+{
+	const char *v[] = { I64(org_id), I64(a->person_id), a->kind,		    I64(a->on_day), ID_OR_NULL(a->meeting_id),
+			    BOOL(a->stayed), a->note,		 ID_OR_NULL(a->by_user), I64(a->at) };
+	return pg_write(pg_of(s), "fac_action_add",
+			"INSERT INTO fac_actions (org_id, person_id, kind, on_day, meeting_id, stayed, note, by_user, at) "
+			"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+			NVALS(v), v, false, &a->id);
+}
+
+static int pg_fac_action_list(struct store *s, int64_t org_id, int64_t person_id, int limit,
+			      struct fac_action **out, size_t *n)
+{
+	const char *v[] = { I64(org_id), I64(person_id), I64(limit) };
+	return pg_list1(s, "fac_action_list",
+			"SELECT " STORE_FAC_ACTION_COLS " FROM " STORE_FAC_ACTION_FROM
+			" WHERE a.org_id = $1 AND a.person_id = $2 ORDER BY a.on_day DESC, a.id DESC LIMIT $3",
+			NVALS(v), v, &store_fac_action_map, sizeof **out, (void **)out, n);
+}
+
+static int pg_fac_meeting_add(struct store *s, int64_t org_id, struct fac_meeting *m)
+{
+	const char *v[] = { I64(org_id),	 I64(m->person_id), I64(m->on_day), ID_OR_NULL(m->meeting_id),
+			    m->name,		 BOOL(m->accompanied), BOOL(m->stayed), m->source,
+			    ID_OR_NULL(m->by_user), I64(m->at) };
+	return pg_write(pg_of(s), "fac_meeting_add",
+			"INSERT INTO fac_meeting_log (org_id, person_id, on_day, meeting_id, name, accompanied, stayed, "
+			"source, by_user, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+			NVALS(v), v, false, &m->id);
+}
+
+static int pg_fac_meeting_list(struct store *s, int64_t org_id, int64_t person_id, int limit, int offset,
+			       struct fac_meeting **out, size_t *n, int64_t *total)
+{
+	const char *v[] = { I64(org_id), I64(person_id), I64(limit), I64(offset) };
+	return pg_count_and_page(pg_of(s), "fac_meeting_list",
+				 "SELECT count(*) FROM fac_meeting_log WHERE org_id = $1 AND person_id = $2", 2,
+				 "SELECT " STORE_FAC_MEETING_COLS " FROM " STORE_FAC_MEETING_FROM
+				 " WHERE l.org_id = $1 AND l.person_id = $2 ORDER BY l.on_day DESC, l.id DESC "
+				 "LIMIT $3 OFFSET $4",
+				 4, v, &store_fac_meeting_map, sizeof **out, (void **)out, n, total, NULL);
+}
+
+static int pg_fac_meeting_days(struct store *s, int64_t org_id, int64_t person_id, int32_t from, int32_t to,
+			       int32_t **days, size_t *n)
+{
+	const char *v[] = { I64(org_id), I64(person_id), I64(from), I64(to) };
+	return pg_list1(s, "fac_meeting_days",
+			"SELECT on_day FROM fac_meeting_log WHERE org_id = $1 AND person_id = $2 "
+			"AND on_day >= $3 AND on_day <= $4 ORDER BY on_day, id",
+			NVALS(v), v, &store_fac_day_map, sizeof **days, (void **)days, n);
+}
+
+static int pg_fac_profile_get(struct store *s, int64_t org_id, int64_t person_id, struct fac_profile *out)
+{
+	const char *v[] = { I64(org_id), I64(person_id) };
+	return pg_read1(s, "fac_profile_get",
+			"SELECT " STORE_FAC_PROFILE_COLS " FROM fac_profile WHERE org_id = $1 AND person_id = $2",
+			NVALS(v), v, &store_fac_profile_map, out, sizeof *out);
+}
+
+static int pg_fac_profile_set(struct store *s, int64_t org_id, const struct fac_profile *p)
+{
+	const char *v[] = { I64(org_id),	    I64(p->person_id), p->sponsor, DAY_OR_NULL(p->sponsor_since),
+			    p->home_group, ID_OR_NULL(p->updated_by), I64(p->updated_at) };
+	return pg_write(pg_of(s), "fac_profile_set",
+			"INSERT INTO fac_profile (org_id, person_id, sponsor, sponsor_since, home_group, updated_by, "
+			"updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (org_id, person_id) DO UPDATE SET "
+			"sponsor = excluded.sponsor, sponsor_since = excluded.sponsor_since, "
+			"home_group = excluded.home_group, updated_by = excluded.updated_by, "
+			"updated_at = excluded.updated_at",
+			NVALS(v), v, false, NULL);
+}
+
+static int pg_fac_revisits_due(struct store *s, int64_t org_id, int64_t therapist_id, int32_t today, int limit,
+			       struct fac_revisit **out, size_t *n)
+{
+	const char *v[] = { I64(org_id), I64(today), I64(therapist_id), I64(limit) };
+	return pg_list1(s, "fac_revisits_due",
+			"SELECT " STORE_FAC_REVISIT_COLS " FROM fac_stances st JOIN persons p ON p.org_id = st.org_id "
+			"AND p.id = st.person_id WHERE st.org_id = $1 AND st.stance = 'declines' "
+			"AND st.revisit_on <= $2 AND NOT EXISTS (SELECT 1 FROM fac_stances n "
+			"WHERE n.org_id = st.org_id AND n.person_id = st.person_id "
+			"AND (n.on_day > st.on_day OR (n.on_day = st.on_day AND n.id > st.id))) "
+			"AND ($3::bigint = 0 OR EXISTS (SELECT 1 FROM enrolments e WHERE e.org_id = st.org_id "
+			"AND e.person_id = st.person_id AND e.therapist_id = $3::bigint "
+			"AND e.status IN ('active', 'paused'))) ORDER BY st.revisit_on, p.id LIMIT $4",
+			NVALS(v), v, &store_fac_revisit_map, sizeof **out, (void **)out, n);
+}
+
+/* ---- end of Twelve Step Facilitation ---- */
+
 const struct store_ops store_pg_ops = {
 	.name = "postgresql",
 	.open = pg_open,
@@ -3121,5 +3241,21 @@ const struct store_ops store_pg_ops = {
 	.mcr_list = pg_mcr_list,
 	.mcr_close = pg_mcr_close,
 	.mcr_count_recent = pg_mcr_count_recent,
+	.fac_stance_add = pg_fac_stance_add,
+	.fac_stance_list = pg_fac_stance_list,
+	.fac_action_add = pg_fac_action_add,
+	.fac_action_list = pg_fac_action_list,
+	.fac_meeting_add = pg_fac_meeting_add,
+	.fac_meeting_list = pg_fac_meeting_list,
+	.fac_meeting_days = pg_fac_meeting_days,
+	.fac_profile_get = pg_fac_profile_get,
+	.fac_profile_set = pg_fac_profile_set,
+	.fac_revisits_due = pg_fac_revisits_due,
+	.steps_get = pg_steps_get,
+	.step_change = pg_step_change,
+	.step_events = pg_step_events,
+	.plan_save = pg_plan_save,
+	.plan_get = pg_plan_get,
+	.plan_versions = pg_plan_versions,
 	.testing_exec = pg_testing_exec,
 };

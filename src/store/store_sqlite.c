@@ -3194,6 +3194,144 @@ static int sq_testing_exec(struct store *s, const char *sql)
 	return ret;
 }
 
+/* ---- step work and the plan (issue 4): in its own file, using the helpers above ---- */
+#include "store/sqlite_steps.c"
+
+/* ======================================================================================
+ * Twelve Step Facilitation (store.h, issue 5). Kept here, above the operations table,
+ * because it reuses this file's static helpers (sq_write1, sq_list1…).
+ * ====================================================================================== */
+
+static const char SQL_FAC_STANCE_ADD[] =
+	"INSERT INTO fac_stances (org_id, person_id, stance, on_day, revisit_on, note, by_user, at) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+static const char SQL_FAC_STANCE_LIST[] = "SELECT " STORE_FAC_STANCE_COLS " FROM " STORE_FAC_STANCE_FROM
+					  " WHERE st.org_id = ?1 AND st.person_id = ?2 "
+					  "ORDER BY st.on_day DESC, st.id DESC LIMIT ?3";
+static const char SQL_FAC_ACTION_ADD[] =
+	"INSERT INTO fac_actions (org_id, person_id, kind, on_day, meeting_id, stayed, note, by_user, at) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+static const char SQL_FAC_ACTION_LIST[] = "SELECT " STORE_FAC_ACTION_COLS " FROM " STORE_FAC_ACTION_FROM
+					  " WHERE a.org_id = ?1 AND a.person_id = ?2 "
+					  "ORDER BY a.on_day DESC, a.id DESC LIMIT ?3";
+static const char SQL_FAC_MEETING_ADD[] =
+	"INSERT INTO fac_meeting_log (org_id, person_id, on_day, meeting_id, name, accompanied, stayed, source, "
+	"by_user, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+static const char SQL_FAC_MEETING_COUNT[] = "SELECT count(*) FROM fac_meeting_log WHERE org_id = ?1 AND person_id = ?2";
+static const char SQL_FAC_MEETING_LIST[] = "SELECT " STORE_FAC_MEETING_COLS " FROM " STORE_FAC_MEETING_FROM
+					   " WHERE l.org_id = ?1 AND l.person_id = ?2 "
+					   "ORDER BY l.on_day DESC, l.id DESC LIMIT ?3 OFFSET ?4";
+static const char SQL_FAC_MEETING_DAYS[] = "SELECT on_day FROM fac_meeting_log WHERE org_id = ?1 AND person_id = ?2 "
+					   "AND on_day >= ?3 AND on_day <= ?4 ORDER BY on_day, id";
+static const char SQL_FAC_PROFILE_GET[] = "SELECT " STORE_FAC_PROFILE_COLS " FROM fac_profile "
+					  "WHERE org_id = ?1 AND person_id = ?2";
+static const char SQL_FAC_PROFILE_SET[] =
+	"INSERT INTO fac_profile (org_id, person_id, sponsor, sponsor_since, home_group, updated_by, updated_at) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (org_id, person_id) DO UPDATE SET "
+	"sponsor = excluded.sponsor, sponsor_since = excluded.sponsor_since, home_group = excluded.home_group, "
+	"updated_by = excluded.updated_by, updated_at = excluded.updated_at";
+static const char SQL_FAC_REVISITS[] =
+	"SELECT " STORE_FAC_REVISIT_COLS " FROM fac_stances st JOIN persons p ON p.org_id = st.org_id "
+	"AND p.id = st.person_id WHERE st.org_id = ?1 AND st.stance = 'declines' AND st.revisit_on <= ?2 "
+	"AND NOT EXISTS (SELECT 1 FROM fac_stances n WHERE n.org_id = st.org_id AND n.person_id = st.person_id "
+	"AND (n.on_day > st.on_day OR (n.on_day = st.on_day AND n.id > st.id))) "
+	"AND (?3 = 0 OR EXISTS (SELECT 1 FROM enrolments e WHERE e.org_id = st.org_id "
+	"AND e.person_id = st.person_id AND e.therapist_id = ?3 AND e.status IN ('active', 'paused'))) "
+	"ORDER BY st.revisit_on, p.id LIMIT ?4";
+
+static int sq_fac_stance_add(struct store *s, int64_t org_id, struct fac_stance *st)
+{
+	const struct sq_val v[] = { V_I(org_id),	  V_I(st->person_id), V_T(st->stance), V_I(st->on_day),
+				    V_DAY(st->revisit_on), V_T(st->note),      V_ID(st->by_user), V_I(st->at) };
+	return sq_write1(s, SQL_FAC_STANCE_ADD, "fac_stance_add", v, NV(v), false, &st->id);
+}
+
+static int sq_fac_stance_list(struct store *s, int64_t org_id, int64_t person_id, int limit,
+			      struct fac_stance **out, size_t *n)
+{
+	const struct sq_val v[] = { V_I(org_id), V_I(person_id), V_I(limit) };
+	return sq_list1(s, SQL_FAC_STANCE_LIST, "fac_stance_list", v, NV(v), &store_fac_stance_map, sizeof **out,
+			(void **)out, n);
+}
+
+static int sq_fac_action_add(struct store *s, int64_t org_id, struct fac_action *a)
+{
+	const struct sq_val v[] = { V_I(org_id),	V_I(a->person_id), V_T(a->kind),      V_I(a->on_day), V_ID(a->meeting_id),
+				    V_I(a->stayed ? 1 : 0), V_T(a->note),	   V_ID(a->by_user), V_I(a->at) };
+	return sq_write1(s, SQL_FAC_ACTION_ADD, "fac_action_add", v, NV(v), false, &a->id);
+}
+
+static int sq_fac_action_list(struct store *s, int64_t org_id, int64_t person_id, int limit,
+			      struct fac_action **out, size_t *n)
+{
+	const struct sq_val v[] = { V_I(org_id), V_I(person_id), V_I(limit) };
+	return sq_list1(s, SQL_FAC_ACTION_LIST, "fac_action_list", v, NV(v), &store_fac_action_map, sizeof **out,
+			(void **)out, n);
+}
+
+static int sq_fac_meeting_add(struct store *s, int64_t org_id, struct fac_meeting *m)
+{
+	const struct sq_val v[] = { V_I(org_id),
+				    V_I(m->person_id),
+				    V_I(m->on_day),
+				    V_ID(m->meeting_id),
+				    V_T(m->name),
+				    V_I(m->accompanied ? 1 : 0),
+				    V_I(m->stayed ? 1 : 0),
+				    V_T(m->source),
+				    V_ID(m->by_user),
+				    V_I(m->at) };
+	return sq_write1(s, SQL_FAC_MEETING_ADD, "fac_meeting_add", v, NV(v), false, &m->id);
+}
+
+static int sq_fac_meeting_list(struct store *s, int64_t org_id, int64_t person_id, int limit, int offset,
+			       struct fac_meeting **out, size_t *n, int64_t *total)
+{
+	struct sq_store *sq = sq_of(s);
+	const struct sq_val v[] = { V_I(org_id), V_I(person_id), V_I(limit), V_I(offset) };
+	int ret;
+	struct sq_conn *c = sq_begin_read(sq, &ret, "fac_meeting_list: begin");
+	if (!ret)
+		ret = sq_i(c, SQL_FAC_MEETING_COUNT, "fac_meeting_list: count", v, 2, total);
+	if (!ret)
+		ret = sq_rows(c, SQL_FAC_MEETING_LIST, "fac_meeting_list", v, NV(v), &store_fac_meeting_map,
+			      sizeof **out, (void **)out, n);
+	return sq_end_read(sq, c, ret, "fac_meeting_list: commit");
+}
+
+static int sq_fac_meeting_days(struct store *s, int64_t org_id, int64_t person_id, int32_t from, int32_t to,
+			       int32_t **days, size_t *n)
+{
+	const struct sq_val v[] = { V_I(org_id), V_I(person_id), V_I(from), V_I(to) };
+	return sq_list1(s, SQL_FAC_MEETING_DAYS, "fac_meeting_days", v, NV(v), &store_fac_day_map, sizeof **days,
+			(void **)days, n);
+}
+
+static int sq_fac_profile_get(struct store *s, int64_t org_id, int64_t person_id, struct fac_profile *out)
+{
+	const struct sq_val v[] = { V_I(org_id), V_I(person_id) };
+	return sq_read1(s, SQL_FAC_PROFILE_GET, "fac_profile_get", v, NV(v), &store_fac_profile_map, out,
+			sizeof *out);
+}
+
+static int sq_fac_profile_set(struct store *s, int64_t org_id, const struct fac_profile *p)
+{
+	const struct sq_val v[] = { V_I(org_id),	    V_I(p->person_id),	V_T(p->sponsor),
+				    V_DAY(p->sponsor_since), V_T(p->home_group), V_ID(p->updated_by),
+				    V_I(p->updated_at) };
+	return sq_write1(s, SQL_FAC_PROFILE_SET, "fac_profile_set", v, NV(v), false, NULL);
+}
+
+static int sq_fac_revisits_due(struct store *s, int64_t org_id, int64_t therapist_id, int32_t today, int limit,
+			       struct fac_revisit **out, size_t *n)
+{
+	const struct sq_val v[] = { V_I(org_id), V_I(today), V_I(therapist_id), V_I(limit) };
+	return sq_list1(s, SQL_FAC_REVISITS, "fac_revisits_due", v, NV(v), &store_fac_revisit_map, sizeof **out,
+			(void **)out, n);
+}
+
+/* ---- end of Twelve Step Facilitation ---- */
+
 const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -3307,5 +3445,21 @@ const struct store_ops store_sqlite_ops = {
 	.mcr_list = sq_mcr_list,
 	.mcr_close = sq_mcr_close,
 	.mcr_count_recent = sq_mcr_count_recent,
+	.fac_stance_add = sq_fac_stance_add,
+	.fac_stance_list = sq_fac_stance_list,
+	.fac_action_add = sq_fac_action_add,
+	.fac_action_list = sq_fac_action_list,
+	.fac_meeting_add = sq_fac_meeting_add,
+	.fac_meeting_list = sq_fac_meeting_list,
+	.fac_meeting_days = sq_fac_meeting_days,
+	.fac_profile_get = sq_fac_profile_get,
+	.fac_profile_set = sq_fac_profile_set,
+	.fac_revisits_due = sq_fac_revisits_due,
+	.steps_get = sq_steps_get,
+	.step_change = sq_step_change,
+	.step_events = sq_step_events,
+	.plan_save = sq_plan_save,
+	.plan_get = sq_plan_get,
+	.plan_versions = sq_plan_versions,
 	.testing_exec = sq_testing_exec,
 };

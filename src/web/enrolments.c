@@ -412,6 +412,8 @@ static void enrolment_page(struct req *r, int status, const struct enrolment *e,
 	 * progress_block(r, &w, e->id). */
 	progress_block(r, &w, e->id);
 
+	stepwork_links(r, &w, e->id); /* step chart and plan (web/stepwork.c) */
+
 	bool may = (r->role & (ROLE_ADMIN | ROLE_COORDINATOR)) || e->therapist_id == r->user.id;
 	bool open = st == ENROL_ACTIVE || st == ENROL_PAUSED;
 	char today[11];

@@ -33,6 +33,10 @@ void start_get(struct req *r)
 	html_raw(&w, "</ul>\n");
 	if (r->role & ROLE_THERAPIST)
 		caseload_summary(r, &w);
+	if (r->role & ROLE_THERAPIST)
+		stepwork_overdue_block(r, &w); /* overdue plan assignments (web/stepwork.c) */
+	if (r->role & ROLE_STAFF)
+		fac_revisits_block(r, &w); /* mutual-help groups to take up again (web/facilitation.c) */
 	if (r->role & (ROLE_THERAPIST | ROLE_COORDINATOR)) {
 		html_raw(&w, "<p class=\"ds-paragraph\">");
 		html_text(&w, T(r, "Participants, groups and attendance will appear here."));

@@ -171,4 +171,31 @@ void directory_requests_post(struct req *r);
 void directory_import_get(struct req *r);
 void directory_import_post(struct req *r);
 
+/* facilitation.c: /persons/{id}/facilitation (the engagement summary with its chart, the
+ * stance, actions, meeting log, sponsor and home group) and its four POST forms
+ * (/stance, /actions, /meetings, /profile) — Twelve Step Facilitation (issue 5). */
+void facilitation_get(struct req *r);
+void facilitation_stance_post(struct req *r);
+void facilitation_action_post(struct req *r);
+void facilitation_meeting_post(struct req *r);
+void facilitation_profile_post(struct req *r);
+/* The engagement summary of the person page (audited "facilitation.read"). */
+void fac_summary_block(struct req *r, struct html *w, int64_t person_id);
+/* The start page: people whose day to take mutual-help groups up again has come
+ * (a therapist's caseload; the organisation for coordinators and administrators). */
+void fac_revisits_block(struct req *r, struct html *w);
+
+/* stepwork.c: /enrolments/{id}/steps (chart, table, a form per step) */
+void steps_get(struct req *r);
+void steps_post(struct req *r);
+/* /enrolments/{id}/plan (the plan; POST saves a new version), /enrolments/{id}/plan/versions
+ * (every version with what changed; ?v=N shows that version) */
+void plan_get(struct req *r);
+void plan_post(struct req *r);
+void plan_versions_get(struct req *r);
+/* Links to an enrolment's steps and plan, for the enrolment page. */
+void stepwork_links(struct req *r, struct html *w, int64_t enrolment_id);
+/* The overdue assignments of the caller's own open enrolments, for the start page. */
+void stepwork_overdue_block(struct req *r, struct html *w);
+
 #endif
