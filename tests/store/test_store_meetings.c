@@ -26,11 +26,7 @@
 #include "store/store.h"
 #include "store/store_testing.h"
 
-static struct store *st;
-static bool is_pg;
-static char base_url[1024];
-static char tmpdir[512];
-static char pg_db[64];
+#include "runner.h"
 
 static int64_t make_org(const char *tag)
 {
@@ -445,101 +441,13 @@ static void test_change_requests(void **state)
 	free(rows);
 }
 
-/* ---- set-up ---- */
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int group_setup(void **state)
-{
-	(void)state;
-	char url[1200];
-	if (is_pg) {
-		char rnd[16];
-		random_token(rnd, sizeof rnd, 6);
-		ascii_lower(rnd);
-		for (char *c = rnd; *c; c++)
-			if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9')))
-				*c = 'x';
-		snprintf(pg_db, sizeof pg_db, "tolv_test_%d_%s_meet", (int)getpid(), rnd);
-		if (store_testing_pg_database(base_url, pg_db, true)) {
-			fprintf(stderr, "cannot create test database: %s\n", store_last_error());
-			pg_db[0] = '\0';
-			return -1;
-		}
-		snprintf(url, sizeof url, "%s%cdbname=%s", base_url, strchr(base_url, '?') ? '&' : '?', pg_db);
-	} else {
-		snprintf(url, sizeof url, "sqlite:%s/meet.db", tmpdir);
-	}
-	if (store_open(url, 4, &st) != STORE_OK) {
-		fprintf(stderr, "store_open: %s\n", store_last_error());
-		return -1;
-	}
-	if (store_migrate(st, NULL)) {
-		fprintf(stderr, "migrate: %s\n", store_last_error());
-		return -1;
-	}
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	store_close(st);
-	st = NULL;
-	return 0;
-}
-
 int main(void)
 {
-	const char *env = getenv("TOLV_TEST_DB");
-	if (util_init() != 0) {
-		fprintf(stderr, "util_init failed\n");
-		return 1;
-	}
-	if (env && (!strncmp(env, "postgresql://", 13) || !strncmp(env, "postgres://", 11))) {
-		is_pg = true;
-		if (!copy_str(base_url, sizeof base_url, env)) {
-			fprintf(stderr, "TOLV_TEST_DB is too long\n");
-			return 1;
-		}
-	} else if (env && *env && strcmp(env, "sqlite:") && strcmp(env, "sqlite")) {
-		fprintf(stderr, "TOLV_TEST_DB: want sqlite: or postgresql://... (got another scheme)\n");
-		return 1;
-	}
-	if (!is_pg) {
-		const char *t = getenv("TMPDIR");
-		snprintf(tmpdir, sizeof tmpdir, "%s/tolv-store-meet-XXXXXX", t && *t ? t : "/tmp");
-		if (!mkdtemp(tmpdir)) {
-			perror("mkdtemp");
-			return 1;
-		}
-	}
-
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_migrated),	cmocka_unit_test(test_meeting_roundtrip),
 		cmocka_unit_test(test_public_reads),	cmocka_unit_test(test_list),
 		cmocka_unit_test(test_import_apply),	cmocka_unit_test(test_sources),
 		cmocka_unit_test(test_change_requests),
 	};
-	size_t n = sizeof tests / sizeof tests[0];
-	int failed = _cmocka_run_group_tests("store_meetings", tests, n, group_setup, group_teardown);
-
-	if (is_pg && pg_db[0] && store_testing_pg_database(base_url, pg_db, false))
-		fprintf(stderr, "cannot drop test database %s: %s\n", pg_db, store_last_error());
-	if (!is_pg)
-		nftw(tmpdir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
-
-	const char *backend = is_pg ? "postgresql" : "sqlite";
-	fflush(stderr);
-	if (failed)
-		printf("store tests: %zu passed, %d failed on %s\n", n - (size_t)failed, failed, backend);
-	else
-		printf("store tests: %zu passed on %s\n", n, backend);
-	return failed ? 1 : 0;
+	return store_test_run("store_meetings", tests, sizeof tests / sizeof tests[0]);
 }
