@@ -254,6 +254,7 @@ static void test_note_signed(void **state)
 	assert_int_not_equal(store_testing_exec(st, "UPDATE notes SET text = 'tampered' WHERE signed_at IS NOT NULL"),
 			     STORE_OK);
 	assert_int_not_equal(store_testing_exec(st, "DELETE FROM notes WHERE signed_at IS NOT NULL"), STORE_OK);
+	assert_true(error_mentions("signed note"));
 
 	copy_str(a.text, sizeof a.text, "Correction: it was step 5.");
 	assert_int_equal(store_note_addendum_add(st, f.other, &a), STORE_NOTFOUND);
