@@ -129,4 +129,14 @@ void api_plan_get(struct req *r);
 void api_plan_put(struct req *r);
 void api_plan_versions(struct req *r);
 
+/* notes.c: clinical notes (domain/clinicalnotes.c) — GET/POST /api/v1/persons/{id}/notes,
+ * GET/PATCH/DELETE /api/v1/notes/{id}, POST /api/v1/notes/{id}/sign and …/addenda. */
+void api_notes_list(struct req *r);
+void api_notes_create(struct req *r);
+void api_note_get(struct req *r);
+void api_note_patch(struct req *r);
+void api_note_delete(struct req *r);
+void api_note_sign(struct req *r);
+void api_note_addendum(struct req *r);
+
 #endif

@@ -357,6 +357,35 @@ const struct route routes[] = {
 	{ .method = M_GET, .pattern = "/api/v1/enrolments/{id}/plan/versions", .handler = api_plan_versions,
 	  .flags = APIR, .roles = ROLE_STAFF },
 	/* --- end of step work --- */
+
+	/* --- clinical notes (issue 4): web/notes.c, api/notes.c --- */
+	{ .method = M_GET, .pattern = "/persons/{id}/notes", .handler = notes_list_get, .flags = PAGE,
+	  .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/persons/{id}/notes", .handler = notes_create_post, .flags = FORM,
+	  .roles = ROLE_STAFF },
+	{ .method = M_GET, .pattern = "/notes/{id}", .handler = note_get, .flags = PAGE, .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/notes/{id}", .handler = note_post, .flags = FORM, .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/notes/{id}/delete", .handler = note_delete_post, .flags = FORM,
+	  .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/notes/{id}/sign", .handler = note_sign_post, .flags = FORM,
+	  .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/notes/{id}/addenda", .handler = note_addendum_post, .flags = FORM,
+	  .roles = ROLE_STAFF },
+	{ .method = M_GET, .pattern = "/api/v1/persons/{id}/notes", .handler = api_notes_list, .flags = APIR,
+	  .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/api/v1/persons/{id}/notes", .handler = api_notes_create,
+	  .flags = APIR | NEEDS_CSRF, .roles = ROLE_STAFF },
+	{ .method = M_GET, .pattern = "/api/v1/notes/{id}", .handler = api_note_get, .flags = APIR,
+	  .roles = ROLE_STAFF },
+	{ .method = M_PATCH, .pattern = "/api/v1/notes/{id}", .handler = api_note_patch,
+	  .flags = APIR | NEEDS_CSRF, .roles = ROLE_STAFF },
+	{ .method = M_DELETE, .pattern = "/api/v1/notes/{id}", .handler = api_note_delete,
+	  .flags = APIR | NEEDS_CSRF, .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/api/v1/notes/{id}/sign", .handler = api_note_sign,
+	  .flags = APIR | NEEDS_CSRF, .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/api/v1/notes/{id}/addenda", .handler = api_note_addendum,
+	  .flags = APIR | NEEDS_CSRF, .roles = ROLE_STAFF },
+	/* --- end of clinical notes --- */
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

@@ -406,6 +406,20 @@ struct store_ops {
 	int (*fac_revisits_due)(struct store *s, int64_t org_id, int64_t therapist_id, int32_t today, int limit,
 				struct fac_revisit **out, size_t *n);
 
+	/* ---- clinical notes (issue 4): as in store.h, after store.c's checks ---- */
+	int (*note_create)(struct store *s, int64_t org_id, struct store_note *n);
+	int (*note_update)(struct store *s, int64_t org_id, struct store_note *n);
+	int (*note_delete)(struct store *s, int64_t org_id, int64_t id, int64_t author);
+	int (*note_sign)(struct store *s, int64_t org_id, int64_t id, int64_t author, int64_t at);
+	int (*note_addendum_add)(struct store *s, int64_t org_id, struct store_note_addendum *a);
+	int (*note_get)(struct store *s, int64_t org_id, int64_t id, struct store_note *out,
+			struct store_note_addendum **addenda, size_t *naddenda);
+	int (*note_list)(struct store *s, int64_t org_id, int64_t person_id, int64_t viewer, const char *type,
+			 int limit, int offset, struct store_note **out, size_t *n, int64_t *total);
+	int (*note_draft_count)(struct store *s, int64_t org_id, int64_t person_id, int64_t *n);
+	int (*note_drafts_overdue)(struct store *s, int64_t org_id, int64_t author, int32_t before, int limit,
+				   struct store_note_draft **out, size_t *n);
+
 	/* Tests only (store_testing.h): runs constant SQL without results. */
 	int (*testing_exec)(struct store *s, const char *sql);
 };

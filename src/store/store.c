@@ -2359,6 +2359,121 @@ void store_plan_versions_free(struct store_plan_version *v, size_t n)
 	free(v);
 }
 
+/* ---- clinical notes (issue 4) ---- */
+
+static const char *const note_types[] = { "individual", "group", "step_presentation", "phone", "other", NULL };
+
+static bool note_ok(const struct store_note *n)
+{
+	return n && n->person_id > 0 && n->enrolment_id >= 0 && FIELD_OK(n->type) && one_of(n->type, note_types) &&
+	       n->on_day != DATE_NONE && n->author > 0 && TEXT_OK(n->text) && n->step >= 0 && n->step <= 12 &&
+	       n->goal >= 0 && n->assignment >= 0 && n->session_id >= 0 && n->drafted_on != DATE_NONE;
+}
+
+int store_note_create(struct store *s, int64_t org_id, struct store_note *n)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!note_ok(n))
+		return store_error(STORE_INVALID, "note_create: bad note");
+	n->org_id = org_id;
+	n->drafted_at = n->updated_at = now_seconds();
+	n->signed_at = n->signed_by = 0;
+	return s->ops->note_create(s, org_id, n);
+}
+
+int store_note_update(struct store *s, int64_t org_id, struct store_note *n)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!note_ok(n) || n->id <= 0)
+		return store_error(STORE_INVALID, "note_update: bad note");
+	n->org_id = org_id;
+	n->updated_at = now_seconds();
+	return s->ops->note_update(s, org_id, n);
+}
+
+int store_note_delete(struct store *s, int64_t org_id, int64_t id, int64_t author)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (id <= 0 || author <= 0)
+		return store_error(STORE_INVALID, "note_delete: bad arguments");
+	return s->ops->note_delete(s, org_id, id, author);
+}
+
+int store_note_sign(struct store *s, int64_t org_id, int64_t id, int64_t author, int64_t at)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (id <= 0 || author <= 0 || at <= 0)
+		return store_error(STORE_INVALID, "note_sign: bad arguments");
+	return s->ops->note_sign(s, org_id, id, author, at);
+}
+
+int store_note_addendum_add(struct store *s, int64_t org_id, struct store_note_addendum *a)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!a || a->note_id <= 0 || a->author <= 0 || !TEXT_OK(a->text) || !a->text[0])
+		return store_error(STORE_INVALID, "note_addendum_add: bad addendum");
+	a->created_at = now_seconds();
+	return s->ops->note_addendum_add(s, org_id, a);
+}
+
+int store_note_get(struct store *s, int64_t org_id, int64_t id, struct store_note *out,
+		   struct store_note_addendum **addenda, size_t *naddenda)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!out || (!addenda) != (!naddenda))
+		return store_error(STORE_INVALID, "note_get: bad arguments");
+	if (addenda) {
+		*addenda = NULL;
+		*naddenda = 0;
+	}
+	memset(out, 0, sizeof *out);
+	return s->ops->note_get(s, org_id, id, out, addenda, naddenda);
+}
+
+int store_note_list(struct store *s, int64_t org_id, int64_t person_id, int64_t viewer, const char *type,
+		    int limit, int offset, struct store_note **out, size_t *n, int64_t *total)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "note_list");
+	CHECK_ORG(org_id);
+	if (!total || !type || (type[0] && !one_of(type, note_types)) || viewer < 0)
+		return store_error(STORE_INVALID, "note_list: bad arguments");
+	*total = 0;
+	clamp_page(&limit, &offset);
+	if (limit > STORE_NOTE_PAGE_MAX)
+		limit = STORE_NOTE_PAGE_MAX;
+	return s->ops->note_list(s, org_id, person_id, viewer, type, limit, offset, out, n, total);
+}
+
+int store_note_draft_count(struct store *s, int64_t org_id, int64_t person_id, int64_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!n)
+		return store_error(STORE_INVALID, "note_draft_count: no result pointer");
+	*n = 0;
+	return s->ops->note_draft_count(s, org_id, person_id, n);
+}
+
+int store_note_drafts_overdue(struct store *s, int64_t org_id, int64_t author, int32_t before, int limit,
+			      struct store_note_draft **out, size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "note_drafts_overdue");
+	CHECK_ORG(org_id);
+	if (author <= 0 || before == DATE_NONE)
+		return store_error(STORE_INVALID, "note_drafts_overdue: bad arguments");
+	if (limit < 1 || limit > STORE_NOTE_PAGE_MAX)
+		limit = STORE_NOTE_PAGE_MAX;
+	return s->ops->note_drafts_overdue(s, org_id, author, before, limit, out, n);
+}
+
 /* ---- test hooks ---- */
 
 int store_testing_exec(struct store *s, const char *sql)

@@ -1136,4 +1136,71 @@ int store_plan_versions(struct store *s, int64_t org_id, int64_t enrolment_id, b
 			struct store_plan_version **out, size_t *n);
 void store_plan_versions_free(struct store_plan_version *v, size_t n);
 
+/* ---- clinical notes (issue 4) ----
+ * A person's notes: a draft until its author signs it; a signed note is never changed or
+ * deleted (the database refuses it too) and is corrected by append-only addenda. Rules
+ * (who may do what, valid fields, the draft reminder) are domain/notes.h's; the store
+ * keeps drafts to their author in its WHERE clauses. Another organisation's note or
+ * person is STORE_NOTFOUND everywhere. Tables: sql/{sqlite,postgresql}/006_notes.sql. */
+enum { STORE_NOTE_TYPE_MAX = 24, STORE_NOTE_TEXT_MAX = 20001, STORE_NOTE_ADDENDUM_MAX = 5001,
+       STORE_NOTE_PAGE_MAX = 100 };
+struct store_note {
+	int64_t id;
+	int64_t org_id;
+	int64_t person_id;
+	int64_t enrolment_id;               /* 0: none */
+	char type[STORE_NOTE_TYPE_MAX];     /* note_type_key() */
+	int32_t on_day;                     /* the day the note is about */
+	int64_t author;
+	char text[STORE_NOTE_TEXT_MAX];
+	int step, goal, assignment;         /* optional links, 0 for none */
+	int64_t session_id;                 /* 0: none */
+	int32_t drafted_on;                 /* the day the reminder counts from */
+	int64_t drafted_at, updated_at;     /* set by the store */
+	int64_t signed_at, signed_by;       /* 0 while a draft */
+	int naddenda;                       /* read only */
+};
+struct store_note_addendum {
+	int64_t id;
+	int64_t note_id;
+	int64_t author;
+	int64_t created_at;                 /* set by the store */
+	char text[STORE_NOTE_ADDENDUM_MAX];
+};
+/* A draft on its author's reminder list, with the person's name. */
+struct store_note_draft {
+	int64_t id;
+	int64_t person_id;
+	char type[STORE_NOTE_TYPE_MAX];
+	int32_t on_day;
+	int32_t drafted_on;
+	char given_name[STORE_NAME_MAX];
+	char family_name[STORE_NAME_MAX];
+};
+/* Saves n as a draft of n->author; sets id, drafted_at, updated_at. NOTFOUND for a person
+ * or enrolment not the organisation's. */
+int store_note_create(struct store *s, int64_t org_id, struct store_note *n);
+/* Rewrites draft n->id (type, day, text, links, drafted_on). STORE_CONFLICT when it is
+ * signed or n->author is not its author; NOTFOUND when there is no such note. */
+int store_note_update(struct store *s, int64_t org_id, struct store_note *n);
+/* Deletes a draft of author; STORE_CONFLICT when signed or another's, else NOTFOUND. */
+int store_note_delete(struct store *s, int64_t org_id, int64_t id, int64_t author);
+/* Signs draft id as author at time at; STORE_CONFLICT when signed, another's or empty. */
+int store_note_sign(struct store *s, int64_t org_id, int64_t id, int64_t author, int64_t at);
+/* Appends a to signed note a->note_id; sets id and created_at. STORE_CONFLICT for a draft. */
+int store_note_addendum_add(struct store *s, int64_t org_id, struct store_note_addendum *a);
+/* The note into *out and its addenda, oldest first, into *addenda (xmalloc'd; both may be
+ * NULL to skip them). */
+int store_note_get(struct store *s, int64_t org_id, int64_t id, struct store_note *out,
+		   struct store_note_addendum **addenda, size_t *naddenda);
+/* A person's notes, newest first (day, then id): the signed ones and viewer's own drafts
+ * (viewer 0: every draft); type "" for every type. limit 1..STORE_NOTE_PAGE_MAX. */
+int store_note_list(struct store *s, int64_t org_id, int64_t person_id, int64_t viewer, const char *type,
+		    int limit, int offset, struct store_note **out, size_t *n, int64_t *total);
+/* How many unsigned drafts the person has (any author). */
+int store_note_draft_count(struct store *s, int64_t org_id, int64_t person_id, int64_t *n);
+/* author's drafts with drafted_on before `before` (a day), oldest first, at most limit. */
+int store_note_drafts_overdue(struct store *s, int64_t org_id, int64_t author, int32_t before, int limit,
+			      struct store_note_draft **out, size_t *n);
+
 #endif

@@ -3128,6 +3128,12 @@ static int pg_fac_revisits_due(struct store *s, int64_t org_id, int64_t therapis
 
 /* ---- end of Twelve Step Facilitation ---- */
 
+/* ======================================================================================
+ * Clinical notes (store.h, issue 4): in its own file, using the helpers above.
+ * ====================================================================================== */
+#include "store/pg_notes.c"
+/* ---- end of Clinical notes ---- */
+
 const struct store_ops store_pg_ops = {
 	.name = "postgresql",
 	.open = pg_open,
@@ -3257,5 +3263,14 @@ const struct store_ops store_pg_ops = {
 	.plan_save = pg_plan_save,
 	.plan_get = pg_plan_get,
 	.plan_versions = pg_plan_versions,
+	.note_create = pg_note_create,
+	.note_update = pg_note_update,
+	.note_delete = pg_note_delete,
+	.note_sign = pg_note_sign,
+	.note_addendum_add = pg_note_addendum_add,
+	.note_get = pg_note_get,
+	.note_list = pg_note_list,
+	.note_draft_count = pg_note_draft_count,
+	.note_drafts_overdue = pg_note_drafts_overdue,
 	.testing_exec = pg_testing_exec,
 };

@@ -3332,6 +3332,12 @@ static int sq_fac_revisits_due(struct store *s, int64_t org_id, int64_t therapis
 
 /* ---- end of Twelve Step Facilitation ---- */
 
+/* ======================================================================================
+ * Clinical notes (store.h, issue 4): in its own file, using the helpers above.
+ * ====================================================================================== */
+#include "store/sqlite_notes.c"
+/* ---- end of Clinical notes ---- */
+
 const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -3461,5 +3467,14 @@ const struct store_ops store_sqlite_ops = {
 	.plan_save = sq_plan_save,
 	.plan_get = sq_plan_get,
 	.plan_versions = sq_plan_versions,
+	.note_create = sq_note_create,
+	.note_update = sq_note_update,
+	.note_delete = sq_note_delete,
+	.note_sign = sq_note_sign,
+	.note_addendum_add = sq_note_addendum_add,
+	.note_get = sq_note_get,
+	.note_list = sq_note_list,
+	.note_draft_count = sq_note_draft_count,
+	.note_drafts_overdue = sq_note_drafts_overdue,
 	.testing_exec = sq_testing_exec,
 };

@@ -293,6 +293,55 @@ void fac_revisits_block(struct req *r, struct html *w)
 	free(rv);
 }
 
+/* ---- the person's chosen meetings (issue 5: "chose suitable meetings together",
+ * as a short list on the person's plan) ---- */
+
+#define FAC_CHOSEN_MAX 10
+
+/* The directory meetings of the person's "chose_meetings" actions, latest first, each
+ * once, at most FAC_CHOSEN_MAX, as links to their public pages. Read with the page it
+ * sits on (the facilitation page, the plan), whose read is audited. */
+void fac_chosen_block(struct req *r, struct html *w, int64_t person_id)
+{
+	struct fac_action *list = NULL;
+	size_t n = 0;
+	if (store_fac_action_list(r->site->ac->store, r->org_id, person_id, 1000, &list, &n) != STORE_OK) {
+		free(list);
+		return;
+	}
+	h2(w, T(r, "Chosen meetings"));
+	int64_t shown[FAC_CHOSEN_MAX];
+	size_t k = 0;
+	for (size_t i = 0; i < n && k < FAC_CHOSEN_MAX; i++) {
+		if (strcmp(list[i].kind, "chose_meetings") != 0 || list[i].meeting_id <= 0)
+			continue;
+		bool seen = false;
+		for (size_t j = 0; j < k; j++)
+			seen = seen || shown[j] == list[i].meeting_id;
+		if (seen)
+			continue;
+		if (k == 0)
+			html_raw(w, "<ul class=\"ds-list\" data-list=\"chosen-meetings\">\n");
+		shown[k++] = list[i].meeting_id;
+		char href[48];
+		snprintf(href, sizeof href, "/meetings/%" PRId64, list[i].meeting_id);
+		html_raw(w, "<li><a class=\"ds-link\"");
+		html_attr(w, "href", href);
+		html_raw(w, ">");
+		html_text(w, list[i].meeting_name[0] ? list[i].meeting_name : href);
+		html_raw(w, "</a> (");
+		html_text(w, T(r, "chosen"));
+		html_raw(w, " ");
+		day_text(w, list[i].on_day);
+		html_raw(w, ")</li>\n");
+	}
+	if (k)
+		html_raw(w, "</ul>\n");
+	else
+		para(w, T(r, "No meetings chosen yet."));
+	free(list);
+}
+
 /* ---- the record page ---- */
 
 struct fac_form {
@@ -555,6 +604,7 @@ static void fac_page(struct req *r, int status, const struct person *p, const st
 	h2(&w, T(r, "Engagement"));
 	summary_numbers(r, &w, s);
 	summary_chart(r, &w, s);
+	fac_chosen_block(r, &w, p->id);
 	section_stance(r, &w, p->id, f, fe);
 	section_actions(r, &w, p->id, f, fe);
 	section_meetings(r, &w, p->id, f, fe, page);

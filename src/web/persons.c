@@ -905,6 +905,7 @@ void person_get(struct req *r)
 	referrals_section(r, &w, p.id);
 	enrolments_section(r, &w, p.id, ps, nps);
 	fac_summary_block(r, &w, p.id); /* mutual-help groups (web/facilitation.c) */
+	notes_person_block(r, &w, p.id); /* clinical notes and unsigned drafts (web/notes.c) */
 	timeline_section(r, &w, p.id);
 	html_raw(&w, "<p><a class=\"ds-link\" href=\"/persons\">");
 	html_text(&w, T(r, "Back to people"));

@@ -36,6 +36,8 @@ void start_get(struct req *r)
 	if (r->role & ROLE_THERAPIST)
 		stepwork_overdue_block(r, &w); /* overdue plan assignments (web/stepwork.c) */
 	if (r->role & ROLE_STAFF)
+		notes_drafts_block(r, &w); /* the caller's drafts older than a week (web/notes.c) */
+	if (r->role & ROLE_STAFF)
 		fac_revisits_block(r, &w); /* mutual-help groups to take up again (web/facilitation.c) */
 	if (r->role & (ROLE_THERAPIST | ROLE_COORDINATOR)) {
 		html_raw(&w, "<p class=\"ds-paragraph\">");

@@ -460,6 +460,7 @@ static void plan_page(struct req *r, int status, const struct enrolment *e, cons
 		html_text(&w, T(r, "The plan has not been saved yet."));
 	html_raw(&w, "</p>\n");
 	plan_view(&w, r, p);
+	fac_chosen_block(r, &w, e->person_id); /* issue 5: the chosen meetings, a short list */
 	buf_addf(&href, "/enrolments/%" PRId64 "/plan/versions", e->id);
 	link_to(&w, href.data, T(r, "Earlier versions and what changed"));
 

@@ -181,6 +181,9 @@ void facilitation_meeting_post(struct req *r);
 void facilitation_profile_post(struct req *r);
 /* The engagement summary of the person page (audited "facilitation.read"). */
 void fac_summary_block(struct req *r, struct html *w, int64_t person_id);
+/* The person's chosen meetings (from "chose_meetings" actions), linked to /meetings/{id}:
+ * on the facilitation page and the plan page. */
+void fac_chosen_block(struct req *r, struct html *w, int64_t person_id);
 /* The start page: people whose day to take mutual-help groups up again has come
  * (a therapist's caseload; the organisation for coordinators and administrators). */
 void fac_revisits_block(struct req *r, struct html *w);
@@ -197,5 +200,20 @@ void plan_versions_get(struct req *r);
 void stepwork_links(struct req *r, struct html *w, int64_t enrolment_id);
 /* The overdue assignments of the caller's own open enrolments, for the start page. */
 void stepwork_overdue_block(struct req *r, struct html *w);
+
+/* notes.c: clinical notes — /persons/{id}/notes (list, ?type= filter; POST a new draft),
+ * /notes/{id} (view; POST edits a draft), /notes/{id}/delete, /notes/{id}/sign,
+ * /notes/{id}/addenda */
+void notes_list_get(struct req *r);
+void notes_create_post(struct req *r);
+void note_get(struct req *r);
+void note_post(struct req *r);
+void note_delete_post(struct req *r);
+void note_sign_post(struct req *r);
+void note_addendum_post(struct req *r);
+/* The person page's link to the notes, with the count of unsigned drafts. */
+void notes_person_block(struct req *r, struct html *w, int64_t person_id);
+/* The start page: the caller's drafts older than a week (notes.h, note_draft_overdue). */
+void notes_drafts_block(struct req *r, struct html *w);
 
 #endif

@@ -213,6 +213,26 @@ const ID_FIXTURES = [
 			}
 		},
 	},
+	// clinical notes (tests/http/notes.test.mjs): a signed note in each organisation, so
+	// that no caller's edit, delete or sign can remove it (each is refused with 409).
+	{
+		async make() {
+			for (const [org, key, mark] of [
+				['A', 'admin', MARK_A],
+				['B', 'foreignAdmin', MARK_B],
+			]) {
+				const pid = OBJECT_IDS['/persons/']?.[org];
+				if (pid === undefined) continue;
+				const api = inst.api(key);
+				const n = await api.post(`/api/v1/persons/${pid}/notes`, { type: 'individual', date: '2025-01-06', text: `Matrisenotat ${mark}` });
+				if (n.status === 404) continue; // notes not in this build
+				assert.equal(n.status, 201, `fixture note: ${n.text}`);
+				const s = await api.post(`/api/v1/notes/${n.data.id}/sign`, {});
+				assert.equal(s.status, 200, `fixture note sign: ${s.text}`);
+				for (const k of ['/notes/', '/api/v1/notes/']) (OBJECT_IDS[k] ??= {})[org] = n.data.id;
+			}
+		},
+	},
 ];
 /** The id for a route with {id}: an object of OBJECT_IDS when its prefix matches, else a user. */
 function idFor(pattern, variant, org) {
