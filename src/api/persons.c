@@ -264,6 +264,17 @@ json_t *timeline_item_json(const struct timeline_item *it)
 	}
 	if (!strcmp(it->type, "attendance"))
 		json_object_set_new(j, "minutes", json_integer(it->minutes));
+	if (!strcmp(it->type, "step")) {
+		json_object_set_new(j, "step", json_integer(it->number));
+		json_object_set_new(j, "from_status", json_string(it->from_status));
+		json_object_set_new(j, "to_status", json_string(it->kind));
+	}
+	if (!strcmp(it->type, "plan"))
+		json_object_set_new(j, "version", json_integer(it->number));
+	if (!strcmp(it->type, "note")) {
+		json_object_set_new(j, "note_id", json_integer(it->ref_id));
+		json_object_set_new(j, "signed", json_boolean(it->is_signed));
+	}
 	return j;
 }
 
@@ -277,6 +288,13 @@ void api_person_timeline(struct req *r)
 		person_error_answer(r, rc, NULL, NULL, 0);
 		return;
 	}
+	const char *show_type = NULL;
+	if (timeline_show_parse(query_get(r, "show"), &show_type) != 0) {
+		resp_error(r, 400, "bad_request",
+			   N_("Choose what the timeline shows: all, referrals, phases, attendance, steps, plan or notes."),
+			   "show");
+		return;
+	}
 	struct timeline_item *items = NULL;
 	size_t n = 0;
 	rc = enrolments_timeline(r->site->ac, r->org_id, p.id, &items, &n);
@@ -284,6 +302,7 @@ void api_person_timeline(struct req *r)
 		resp_store_error(r, rc);
 		return;
 	}
+	timeline_filter(items, &n, show_type);
 	json_t *list = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(list, timeline_item_json(&items[i]));

@@ -501,6 +501,78 @@ int enrolments_timeline(struct accounts *ac, int64_t org_id, int64_t person_id, 
 			it->by_user = as[k].recorded_by;
 		}
 		free(as);
+		struct store_step_event *ses = NULL;
+		size_t nses = 0;
+		rc = store_step_events(s, org_id, e->id, &ses, &nses);
+		if (rc) {
+			free(ses);
+			goto out;
+		}
+		for (size_t k = 0; k < nses; k++) {
+			struct timeline_item *it = tl_add(&t);
+			it->day = ses[k].on_day;
+			it->at = ses[k].at;
+			copy_str(it->type, sizeof it->type, "step");
+			copy_str(it->kind, sizeof it->kind, ses[k].to_status);
+			copy_str(it->from_status, sizeof it->from_status, ses[k].from_status);
+			it->number = ses[k].step;
+			it->ref_id = e->id;
+			it->programme_id = e->programme_id;
+			if (p)
+				copy_str(it->programme, sizeof it->programme, p->name);
+			copy_str(it->text, sizeof it->text, ses[k].note);
+			it->by_user = ses[k].by_user;
+		}
+		free(ses);
+		struct store_plan_version *pvs = NULL;
+		size_t npvs = 0;
+		rc = store_plan_versions(s, org_id, e->id, false, &pvs, &npvs);
+		if (rc == STORE_NOTFOUND) {
+			rc = 0; /* no plan saved yet */
+			npvs = 0;
+		}
+		if (rc) {
+			store_plan_versions_free(pvs, npvs);
+			goto out;
+		}
+		for (size_t k = 0; k < npvs; k++) {
+			struct timeline_item *it = tl_add(&t);
+			it->day = date_from_unix_cet(pvs[k].created_at);
+			it->at = pvs[k].created_at;
+			copy_str(it->type, sizeof it->type, "plan");
+			it->number = pvs[k].number;
+			it->ref_id = e->id;
+			it->programme_id = e->programme_id;
+			if (p)
+				copy_str(it->programme, sizeof it->programme, p->name);
+			it->by_user = pvs[k].author;
+		}
+		store_plan_versions_free(pvs, npvs);
+	}
+	/* Clinical notes: type, day, state and author only — the text stays on /notes/{id}.
+	 * Drafts show as the notes list shows them (store_note_list with viewer 0). */
+	for (int offset = 0;; offset += STORE_NOTE_PAGE_MAX) {
+		struct store_note *ns = NULL;
+		size_t nn = 0;
+		int64_t total = 0;
+		rc = store_note_list(s, org_id, person_id, 0, "", STORE_NOTE_PAGE_MAX, offset, &ns, &nn, &total);
+		if (rc) {
+			free(ns);
+			goto out;
+		}
+		for (size_t k = 0; k < nn; k++) {
+			struct timeline_item *it = tl_add(&t);
+			it->day = ns[k].on_day;
+			it->at = ns[k].signed_at ? ns[k].signed_at : ns[k].drafted_at;
+			copy_str(it->type, sizeof it->type, "note");
+			copy_str(it->kind, sizeof it->kind, ns[k].type);
+			it->ref_id = ns[k].id;
+			it->is_signed = ns[k].signed_at != 0;
+			it->by_user = ns[k].author;
+		}
+		free(ns);
+		if (nn < STORE_NOTE_PAGE_MAX || (int64_t)offset + (int64_t)nn >= total)
+			break;
 	}
 	if (t.n)
 		qsort(t.v, t.n, sizeof *t.v, tl_cmp);
@@ -517,4 +589,35 @@ out:
 	*out = t.v;
 	*n = t.n;
 	return 0;
+}
+
+int timeline_show_parse(const char *show, const char **type)
+{
+	static const struct {
+		const char *show, *type;
+	} shows[] = { { "referrals", "referral" }, { "phases", "enrolment" }, { "attendance", "attendance" },
+		      { "steps", "step" },         { "plan", "plan" },          { "notes", "note" } };
+	*type = NULL;
+	if (!show || !show[0] || !strcmp(show, "all"))
+		return 0;
+	for (size_t i = 0; i < sizeof shows / sizeof shows[0]; i++)
+		if (!strcmp(show, shows[i].show)) {
+			*type = shows[i].type;
+			return 0;
+		}
+	return -1;
+}
+
+void timeline_filter(struct timeline_item *v, size_t *n, const char *type)
+{
+	if (!type)
+		return;
+	size_t k = 0;
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp(v[i].type, type)) {
+			if (k != i)
+				v[k] = v[i];
+			k++;
+		}
+	*n = k;
 }

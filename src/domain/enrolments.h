@@ -1,7 +1,8 @@
 /* enrolments.h: enrolling a person in a programme and moving the enrolment along its
  * phases — the state machine of domain/programme.h applied to stored enrolments, with
  * version-checked writes and an audit entry for every read and change. Also the person's
- * timeline (referrals, enrolment events, attendance). Shared by pages and API.
+ * timeline (referrals, enrolment events, attendance, step changes, plan versions, clinical
+ * notes). Shared by pages and API.
  *
  *   enrolments_create ──► active ──phase──► active (next / other phase, reason if not next)
  *                           │  ▲
@@ -77,10 +78,13 @@ bool enrolments_therapist_ok(struct accounts *ac, int64_t org_id, int64_t user_i
 struct timeline_item {
 	int32_t day;
 	int64_t at;                        /* orders items of one day */
-	char type[16];                     /* "referral", "enrolment", "attendance" */
+	char type[16];                     /* "referral", "enrolment", "attendance", "step",
+	                                    * "plan", "note" */
 	char kind[STORE_KEY_MAX];          /* referral: the new status; enrolment: the event
-	                                    * kind; attendance: the session kind */
-	int64_t ref_id;                    /* the referral's or the enrolment's id */
+	                                    * kind; attendance: the session kind; step: the
+	                                    * new status; note: the note type; plan: "" */
+	int64_t ref_id;                    /* the referral's or the enrolment's id; note: the
+	                                    * note's id */
 	int64_t programme_id;
 	char programme[STORE_NAME_MAX];
 	char from_phase[STORE_LABEL_MAX];  /* enrolment: phase labels ("" if none) */
@@ -88,12 +92,23 @@ struct timeline_item {
 	char text[STORE_TEXT_MAX];         /* reason or note */
 	int64_t by_user;
 	int minutes;                       /* attendance */
+	int number;                        /* step: the step (1–12); plan: the version */
+	char from_status[STORE_KEY_MAX];   /* step: the status before */
+	bool is_signed;                    /* note: signed (else a draft) */
 	size_t seq;                        /* order of recording: breaks ties of day and at */
 };
 /* The person's timeline, newest first: every referral status change, every enrolment
- * event and every attended session. *out is xmalloc'd. The caller audits the read. */
+ * event, every attended session, every step change and plan version of the person's
+ * enrolments, and every clinical note (its type and state, never its text). *out is
+ * xmalloc'd. The caller audits the read. */
 int enrolments_timeline(struct accounts *ac, int64_t org_id, int64_t person_id, struct timeline_item **out,
 			size_t *n);
+
+/* The timeline filter ?show=: NULL or "" or "all" → *type NULL (everything); "referrals",
+ * "phases", "attendance", "steps", "plan", "notes" → the item type. -1 for anything else. */
+int timeline_show_parse(const char *show, const char **type);
+/* Keeps only the items of type (NULL: all), in order. */
+void timeline_filter(struct timeline_item *v, size_t *n, const char *type);
 
 /* "received" → "Received"… (a msgid), the key itself if unknown. */
 const char *referral_status_label(const char *key);

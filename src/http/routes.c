@@ -335,6 +335,11 @@ const struct route routes[] = {
 	  .handler = api_facilitation_profile_put, .flags = APIR | NEEDS_CSRF, .roles = ROLE_STAFF },
 	/* --- end of Twelve Step Facilitation --- */
 
+	/* --- the group step grid (issue 4): web/stepgrid.c --- */
+	{ .method = M_GET, .pattern = "/groups/{id}/steps", .handler = group_steps_get, .flags = PAGE,
+	  .roles = ROLE_STAFF },
+	/* --- end of the group step grid --- */
+
 	/* --- step work and the individual plan (issue 4): web/stepwork.c, api/stepwork.c --- */
 	{ .method = M_GET, .pattern = "/enrolments/{id}/steps", .handler = steps_get, .flags = PAGE,
 	  .roles = ROLE_STAFF },

@@ -316,6 +316,13 @@ static void group_page(struct req *r, int status, const struct group *g, const s
 	html_raw(&w, ">");
 	html_text(&w, T(r, "Attendance roster"));
 	html_raw(&w, "</a></p>\n");
+	buf_reset(&href);
+	buf_addf(&href, "/groups/%" PRId64 "/steps", g->id);
+	html_raw(&w, "<p><a class=\"ds-link\"");
+	html_attr(&w, "href", href.data);
+	html_raw(&w, ">");
+	html_text(&w, T(r, "Steps of the group"));
+	html_raw(&w, "</a></p>\n");
 
 	/* Members */
 	html_raw(&w, "<h2 class=\"ds-heading\" data-size=\"sm\" id=\"members\">");

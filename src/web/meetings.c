@@ -1177,7 +1177,7 @@ void directory_requests_get(struct req *r)
 	html_raw(&w, "<ul class=\"ds-list tolv-links\"><li><a class=\"ds-link\" href=\"/directory/requests\">");
 	html_text(&w, T(r, "New"));
 	html_raw(&w, "</a></li><li><a class=\"ds-link\" href=\"/directory/requests?status=done\">");
-	html_text(&w, T(r, "Done"));
+	html_text(&w, T(r, "Handled"));
 	html_raw(&w, "</a></li><li><a class=\"ds-link\" href=\"/directory/requests?status=dismissed\">");
 	html_text(&w, T(r, "Dismissed"));
 	html_raw(&w, "</a></li></ul>\n");

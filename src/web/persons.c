@@ -12,7 +12,9 @@
 #include "core/date.h"
 #include "core/util.h"
 #include "domain/enrolments.h"
+#include "domain/notes.h"
 #include "domain/persons.h"
+#include "domain/steps.h"
 #include "html/form.h"
 #include "html/layout.h"
 
@@ -789,9 +791,84 @@ static void enrolments_section(struct req *r, struct html *w, int64_t person_id,
 	free(rows);
 }
 
-/* The translated sentence of one timeline line. */
-static void timeline_line(struct req *r, struct html *w, const struct timeline_item *it)
+/* The names of the users a timeline shows, looked up once each. */
+struct tl_users {
+	struct {
+		int64_t id;
+		char name[STORE_NAME_MAX];
+	} v[32];
+	size_t n;
+};
+
+static const char *tl_user(struct req *r, struct tl_users *c, int64_t id)
 {
+	for (size_t i = 0; i < c->n; i++)
+		if (c->v[i].id == id)
+			return c->v[i].name;
+	struct user u;
+	const char *name = "–";
+	if (id && store_user_get(r->site->ac->store, id, &u) == STORE_OK)
+		name = u.name[0] ? u.name : u.email;
+	size_t k = c->n < sizeof c->v / sizeof c->v[0] ? c->n++ : (size_t)(id % (int64_t)c->n);
+	c->v[k].id = id;
+	copy_str(c->v[k].name, sizeof c->v[k].name, name);
+	return c->v[k].name;
+}
+
+static const char *step_status_text(struct req *r, const char *key)
+{
+	int k = step_status_parse(key);
+	return k < 0 ? key : T(r, step_status_label((enum step_status)k));
+}
+
+/* The lines of the new kinds: step changes, plan versions, notes (no text: a link). */
+static void timeline_line_work(struct req *r, struct html *w, const struct timeline_item *it,
+			       struct tl_users *users)
+{
+	char num[16];
+	snprintf(num, sizeof num, "%d", it->number);
+	if (!strcmp(it->type, "step")) {
+		html_fmt(w, T(r, "Step {}"), num);
+		html_raw(w, ": ");
+		html_text(w, step_status_text(r, it->from_status));
+		html_raw(w, " → ");
+		html_text(w, step_status_text(r, it->kind));
+	} else if (!strcmp(it->type, "plan")) {
+		html_fmt(w, T(r, "Plan version {}"), num);
+	} else {
+		char href[48];
+		snprintf(href, sizeof href, "/notes/%" PRId64, it->ref_id);
+		int t = note_type_parse(it->kind);
+		html_raw(w, "<a class=\"ds-link\"");
+		html_attr(w, "href", href);
+		html_raw(w, ">");
+		html_text(w, T(r, "Note"));
+		html_raw(w, ": ");
+		html_text(w, t < 0 ? it->kind : T(r, note_type_label((enum note_type)t)));
+		html_raw(w, "</a> (");
+		html_text(w, it->is_signed ? T(r, "signed") : T(r, "draft"));
+		html_raw(w, ")");
+	}
+	if (it->programme[0]) {
+		html_raw(w, " — ");
+		html_text(w, it->programme);
+	}
+	html_raw(w, " · ");
+	html_fmt(w, T(r, "by {}"), tl_user(r, users, it->by_user));
+	if (it->text[0] && strcmp(it->type, "note")) {
+		html_raw(w, "<br><span class=\"tolv-timeline-note\">");
+		html_text(w, it->text);
+		html_raw(w, "</span>");
+	}
+}
+
+/* The translated sentence of one timeline line. */
+static void timeline_line(struct req *r, struct html *w, const struct timeline_item *it, struct tl_users *users)
+{
+	if (!strcmp(it->type, "step") || !strcmp(it->type, "plan") || !strcmp(it->type, "note")) {
+		timeline_line_work(r, w, it, users);
+		return;
+	}
 	if (!strcmp(it->type, "referral")) {
 		html_text(w, T(r, "Referral"));
 		html_raw(w, ": ");
@@ -829,16 +906,42 @@ static void timeline_line(struct req *r, struct html *w, const struct timeline_i
 	}
 }
 
-static void timeline_section(struct req *r, struct html *w, int64_t person_id)
+/* The filter of the timeline: a plain GET form (?show=), no JavaScript. */
+static void timeline_filter_form(struct req *r, struct html *w, int64_t person_id, const char *show)
 {
-	h2(w, T(r, "Timeline"));
+	char action[48];
+	snprintf(action, sizeof action, "/persons/%" PRId64 "#timeline", person_id);
+	html_raw(w, "<form class=\"tolv-filter\" method=\"get\"");
+	html_attr(w, "action", action);
+	html_raw(w, ">\n");
+	const struct option opts[] = { { "all", T(r, "Everything") },    { "referrals", T(r, "Referrals") },
+				       { "phases", T(r, "Phases") },      { "attendance", T(r, "Attendance") },
+				       { "steps", T(r, "Steps") },        { "plan", T(r, "Plan") },
+				       { "notes", T(r, "Clinical notes") } };
+	form_select(w, r, NULL, "show", T(r, "Show"), opts, sizeof opts / sizeof opts[0],
+		    show && show[0] ? show : "all");
+	form_button(w, "secondary", T(r, "Filter"));
+	html_raw(w, "</form>\n");
+}
+
+static void timeline_section(struct req *r, struct html *w, int64_t person_id, const char *show, const char *type)
+{
+	html_raw(w, "<h2 class=\"ds-heading\" data-size=\"sm\" id=\"timeline\">");
+	html_text(w, T(r, "Timeline"));
+	html_raw(w, "</h2>\n");
+	timeline_filter_form(r, w, person_id, show);
 	struct timeline_item *items = NULL;
 	size_t n = 0;
-	if (enrolments_timeline(r->site->ac, r->org_id, person_id, &items, &n) != STORE_OK || n == 0) {
+	if (enrolments_timeline(r->site->ac, r->org_id, person_id, &items, &n) == STORE_OK)
+		timeline_filter(items, &n, type);
+	else
+		n = 0;
+	if (n == 0) {
 		para(w, T(r, "Nothing has happened yet."));
 		free(items);
 		return;
 	}
+	struct tl_users *users = xcalloc(1, sizeof *users);
 	html_raw(w, "<ol class=\"ds-list tolv-timeline\">\n");
 	for (size_t i = 0; i < n; i++) {
 		char d[11];
@@ -848,10 +951,11 @@ static void timeline_section(struct req *r, struct html *w, int64_t person_id)
 		html_raw(w, ">");
 		html_text(w, d);
 		html_raw(w, "</time> ");
-		timeline_line(r, w, &items[i]);
+		timeline_line(r, w, &items[i], users);
 		html_raw(w, "</li>\n");
 	}
 	html_raw(w, "</ol>\n");
+	free(users);
 	free(items);
 }
 
@@ -871,6 +975,13 @@ void person_get(struct req *r)
 	int rc = persons_read(r->site->ac, &a, r->org_id, r->id, NULL, &p);
 	if (rc) {
 		resp_store_error(r, rc);
+		return;
+	}
+	const char *show = query_get(r, "show"), *show_type = NULL;
+	if (timeline_show_parse(show, &show_type) != 0) {
+		resp_error(r, 400, "bad_request",
+			   N_("Choose what the timeline shows: all, referrals, phases, attendance, steps, plan or notes."),
+			   "show");
 		return;
 	}
 	struct programme *ps = NULL;
@@ -906,7 +1017,7 @@ void person_get(struct req *r)
 	enrolments_section(r, &w, p.id, ps, nps);
 	fac_summary_block(r, &w, p.id); /* mutual-help groups (web/facilitation.c) */
 	notes_person_block(r, &w, p.id); /* clinical notes and unsigned drafts (web/notes.c) */
-	timeline_section(r, &w, p.id);
+	timeline_section(r, &w, p.id, show, show_type);
 	html_raw(&w, "<p><a class=\"ds-link\" href=\"/persons\">");
 	html_text(&w, T(r, "Back to people"));
 	html_raw(&w, "</a></p>\n");

@@ -198,6 +198,8 @@ void plan_post(struct req *r);
 void plan_versions_get(struct req *r);
 /* Links to an enrolment's steps and plan, for the enrolment page. */
 void stepwork_links(struct req *r, struct html *w, int64_t enrolment_id);
+/* stepgrid.c: /groups/{id}/steps — the group's current members × the twelve steps */
+void group_steps_get(struct req *r);
 /* The overdue assignments of the caller's own open enrolments, for the start page. */
 void stepwork_overdue_block(struct req *r, struct html *w);
 
