@@ -135,6 +135,9 @@ void api_notes_list(struct req *r);
 void api_notes_create(struct req *r);
 void api_note_get(struct req *r);
 void api_note_patch(struct req *r);
+/* sessions.c: one group session or workshop (issue 4) */
+void api_session_get(struct req *r);
+void api_session_patch(struct req *r);
 void api_note_delete(struct req *r);
 void api_note_sign(struct req *r);
 void api_note_addendum(struct req *r);

@@ -391,6 +391,15 @@ const struct route routes[] = {
 	{ .method = M_POST, .pattern = "/api/v1/notes/{id}/addenda", .handler = api_note_addendum,
 	  .flags = APIR | NEEDS_CSRF, .roles = ROLE_STAFF },
 	/* --- end of clinical notes --- */
+
+	/* --- group sessions and workshops (issue 4): web/sessions.c, api/sessions.c --- */
+	{ .method = M_GET, .pattern = "/sessions/{id}", .handler = session_get, .flags = PAGE, .roles = ATT_STAFF },
+	{ .method = M_POST, .pattern = "/sessions/{id}", .handler = session_post, .flags = FORM, .roles = ATT_STAFF },
+	{ .method = M_GET, .pattern = "/api/v1/sessions/{id}", .handler = api_session_get, .flags = APIR,
+	  .roles = ATT_STAFF },
+	{ .method = M_PATCH, .pattern = "/api/v1/sessions/{id}", .handler = api_session_patch,
+	  .flags = APIR | NEEDS_CSRF, .roles = ATT_STAFF },
+	/* --- end of group sessions --- */
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

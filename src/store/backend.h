@@ -419,6 +419,12 @@ struct store_ops {
 	int (*note_draft_count)(struct store *s, int64_t org_id, int64_t person_id, int64_t *n);
 	int (*note_drafts_overdue)(struct store *s, int64_t org_id, int64_t author, int32_t before, int limit,
 				   struct store_note_draft **out, size_t *n);
+	int (*session_details_get)(struct store *s, int64_t org_id, int64_t session_id,
+				   struct store_session_details *out);
+	int (*session_details_set)(struct store *s, int64_t org_id, int64_t session_id,
+				   struct store_session_details *d, int64_t by_user);
+	int (*session_group_notes)(struct store *s, int64_t org_id, int64_t session_id, int64_t person_id,
+				   int64_t viewer, int limit, struct store_note **out, size_t *n);
 
 	/* Tests only (store_testing.h): runs constant SQL without results. */
 	int (*testing_exec)(struct store *s, const char *sql);

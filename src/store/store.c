@@ -2474,6 +2474,72 @@ int store_note_drafts_overdue(struct store *s, int64_t org_id, int64_t author, i
 	return s->ops->note_drafts_overdue(s, org_id, author, before, limit, out, n);
 }
 
+/* ---- group sessions and workshops (issue 4) ---- */
+
+static bool session_details_ok(const struct store_session_details *d)
+{
+	static const char *const kinds[] = { "", "step", "lecture", "meditation", "other" };
+	bool kind = false;
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		kind = kind || !strcmp(d->topic_kind, kinds[i]);
+	if (!kind || strnlen(d->topic, sizeof d->topic) >= sizeof d->topic)
+		return false;
+	if (!strcmp(d->topic_kind, "step") ? (d->step < 1 || d->step > 12) : d->step != 0)
+		return false;
+	if (d->external_count < 0 || d->external_count > STORE_SESSION_EXTERNAL_MAX)
+		return false;
+	if (d->nleaders < 0 || d->nleaders > STORE_SESSION_LEADERS_MAX)
+		return false;
+	for (int i = 0; i < d->nleaders; i++) {
+		if (d->leaders[i] <= 0)
+			return false;
+		for (int j = 0; j < i; j++)
+			if (d->leaders[j] == d->leaders[i])
+				return false;
+	}
+	return true;
+}
+
+int store_session_details_get(struct store *s, int64_t org_id, int64_t session_id,
+			      struct store_session_details *out)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!out)
+		return store_error(STORE_INVALID, "session_details_get: no result pointer");
+	memset(out, 0, sizeof *out);
+	if (session_id <= 0)
+		return store_error(STORE_NOTFOUND, "session_details_get: no such session");
+	return s->ops->session_details_get(s, org_id, session_id, out);
+}
+
+int store_session_details_set(struct store *s, int64_t org_id, int64_t session_id,
+			      struct store_session_details *d, int64_t by_user)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!d || !session_details_ok(d) || by_user < 0)
+		return store_error(STORE_INVALID, "session_details_set: bad details");
+	if (session_id <= 0)
+		return store_error(STORE_NOTFOUND, "session_details_set: no such session");
+	d->updated_at = now_seconds();
+	d->updated_by = by_user;
+	return s->ops->session_details_set(s, org_id, session_id, d, by_user);
+}
+
+int store_session_group_notes(struct store *s, int64_t org_id, int64_t session_id, int64_t person_id,
+			      int64_t viewer, int limit, struct store_note **out, size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "session_group_notes");
+	CHECK_ORG(org_id);
+	if (session_id < 0 || person_id < 0 || viewer < 0)
+		return store_error(STORE_INVALID, "session_group_notes: bad arguments");
+	if (limit < 1 || limit > STORE_NOTE_PAGE_MAX)
+		limit = STORE_NOTE_PAGE_MAX;
+	return s->ops->session_group_notes(s, org_id, session_id, person_id, viewer, limit, out, n);
+}
+
 /* ---- test hooks ---- */
 
 int store_testing_exec(struct store *s, const char *sql)

@@ -1203,4 +1203,36 @@ int store_note_draft_count(struct store *s, int64_t org_id, int64_t person_id, i
 int store_note_drafts_overdue(struct store *s, int64_t org_id, int64_t author, int32_t before, int limit,
 			      struct store_note_draft **out, size_t *n);
 
+/* ---- group sessions and workshops (issue 4) ----
+ * The details of an attendance session (struct att_session): a topic and its kind, the
+ * leaders beyond att_session.leader_id, and a count of external participants without
+ * person records (open workshops). The group note of a session is a note of type "group"
+ * with that session_id. Another organisation's session is STORE_NOTFOUND.
+ * Tables: sql/{sqlite,postgresql}/007_group_sessions.sql. */
+enum { STORE_SESSION_TOPIC_MAX = 501, STORE_SESSION_LEADERS_MAX = 8, STORE_SESSION_EXTERNAL_MAX = 100000 };
+struct store_session_details {
+	char topic[STORE_SESSION_TOPIC_MAX];
+	char topic_kind[STORE_KEY_MAX];     /* "", "step", "lecture", "meditation", "other" */
+	int step;                           /* 1..12 when topic_kind is "step", else 0 */
+	int external_count;                 /* 0..STORE_SESSION_EXTERNAL_MAX */
+	int64_t leaders[STORE_SESSION_LEADERS_MAX]; /* members of the organisation, by user id */
+	int nleaders;
+	int64_t updated_at;                 /* set by the store; 0: never set */
+	int64_t updated_by;
+};
+/* The session's details; all empty when never set. NOTFOUND without the session. */
+int store_session_details_get(struct store *s, int64_t org_id, int64_t session_id,
+			      struct store_session_details *out);
+/* Replaces the session's details and leaders in ONE transaction. STORE_INVALID (nothing
+ * stored) for a leader who is not a member of the organisation or a value out of range;
+ * NOTFOUND without the session. */
+int store_session_details_set(struct store *s, int64_t org_id, int64_t session_id,
+			      struct store_session_details *d, int64_t by_user);
+/* Signed notes of type "group" linked to a session (session_id != 0: that session's),
+ * for person_id != 0 only those of sessions the person attended, and none of that
+ * person's own notes; plus viewer's own drafts (viewer 0: none). By day, newest first;
+ * at most limit. */
+int store_session_group_notes(struct store *s, int64_t org_id, int64_t session_id, int64_t person_id,
+			      int64_t viewer, int limit, struct store_note **out, size_t *n);
+
 #endif

@@ -3134,6 +3134,12 @@ static int pg_fac_revisits_due(struct store *s, int64_t org_id, int64_t therapis
 #include "store/pg_notes.c"
 /* ---- end of Clinical notes ---- */
 
+/* ======================================================================================
+ * Group sessions and workshops (store.h, issue 4): in its own file, using the helpers above.
+ * ====================================================================================== */
+#include "store/pg_sessions.c"
+/* ---- end of Group sessions and workshops ---- */
+
 const struct store_ops store_pg_ops = {
 	.name = "postgresql",
 	.open = pg_open,
@@ -3272,5 +3278,8 @@ const struct store_ops store_pg_ops = {
 	.note_list = pg_note_list,
 	.note_draft_count = pg_note_draft_count,
 	.note_drafts_overdue = pg_note_drafts_overdue,
+	.session_details_get = pg_session_details_get,
+	.session_details_set = pg_session_details_set,
+	.session_group_notes = pg_session_group_notes,
 	.testing_exec = pg_testing_exec,
 };

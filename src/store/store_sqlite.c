@@ -3338,6 +3338,12 @@ static int sq_fac_revisits_due(struct store *s, int64_t org_id, int64_t therapis
 #include "store/sqlite_notes.c"
 /* ---- end of Clinical notes ---- */
 
+/* ======================================================================================
+ * Group sessions and workshops (store.h, issue 4): in its own file, using the helpers above.
+ * ====================================================================================== */
+#include "store/sqlite_sessions.c"
+/* ---- end of Group sessions and workshops ---- */
+
 const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -3476,5 +3482,8 @@ const struct store_ops store_sqlite_ops = {
 	.note_list = sq_note_list,
 	.note_draft_count = sq_note_draft_count,
 	.note_drafts_overdue = sq_note_drafts_overdue,
+	.session_details_get = sq_session_details_get,
+	.session_details_set = sq_session_details_set,
+	.session_group_notes = sq_session_group_notes,
 	.testing_exec = sq_testing_exec,
 };

@@ -271,6 +271,7 @@ static void list_page(struct req *r, int status, const char *name, const struct 
 		}
 	}
 	free(rows);
+	sessions_group_notes_section(r, &w, r->id);
 
 	h2(&w, T(r, "New draft"));
 	para(&w, T(r, "A draft is yours until you sign it. A signed note cannot be changed; corrections are added "

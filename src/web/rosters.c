@@ -104,6 +104,15 @@ static void roster_page(struct req *r, int status, const struct roster_view *v, 
 	html_raw(&w, "</dt><dd>");
 	html_text(&w, v->has_session ? T(r, "Registered (you can change it)") : T(r, "Not registered yet"));
 	html_raw(&w, "</dd>\n</dl>\n");
+	if (v->has_session) {
+		char shref[48];
+		snprintf(shref, sizeof shref, "/sessions/%" PRId64, v->se.id);
+		html_raw(&w, "<p class=\"ds-paragraph\"><a class=\"ds-link\"");
+		html_attr(&w, "href", shref);
+		html_raw(&w, ">");
+		html_text(&w, T(r, "The session: leaders, topic and group note"));
+		html_raw(&w, "</a></p>\n");
+	}
 
 	/* Another day: previous / next links and a date picker. */
 	html_raw(&w, "<nav class=\"tolv-pager\"");

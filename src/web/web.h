@@ -207,6 +207,11 @@ void stepwork_overdue_block(struct req *r, struct html *w);
  * /notes/{id} (view; POST edits a draft), /notes/{id}/delete, /notes/{id}/sign,
  * /notes/{id}/addenda */
 void notes_list_get(struct req *r);
+/* sessions.c: one group session or workshop (issue 4) */
+void session_get(struct req *r);
+void session_post(struct req *r);
+/* The group notes of sessions person_id attended, as that person's export shows them. */
+void sessions_group_notes_section(struct req *r, struct html *w, int64_t person_id);
 void notes_create_post(struct req *r);
 void note_get(struct req *r);
 void note_post(struct req *r);

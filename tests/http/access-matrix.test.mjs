@@ -233,6 +233,53 @@ const ID_FIXTURES = [
 			}
 		},
 	},
+	// group sessions (tests/http/sessions.test.mjs): a session of a group with one attendee
+	// in each organisation (a roster saved on a past weekday makes it).
+	{
+		async make() {
+			const iso = (d) => d.toISOString().slice(0, 10);
+			const day = new Date(Date.now() - 86400000);
+			while (day.getUTCDay() === 0 || day.getUTCDay() === 6) day.setUTCDate(day.getUTCDate() - 1);
+			const since = new Date(day.getTime() - 14 * 86400000);
+			for (const [org, key, mark] of [
+				['A', 'admin', MARK_A],
+				['B', 'foreignAdmin', MARK_B],
+			]) {
+				const api = inst.api(key);
+				const prog = await api.post('/api/v1/programmes', { template: 'municipal_day_treatment', name: `Samlingsprogram ${mark}` });
+				if (prog.status !== 201) continue;
+				const g = await api.post(`/api/v1/programmes/${prog.data.programme.id}/groups`, {
+					name: `Samlingsgruppe ${mark}`,
+					phase_key: 'day_treatment',
+					weekdays: [1, 2, 3, 4, 5],
+					capacity: 10,
+				});
+				const p = await api.post('/api/v1/persons', { given_name: 'Samling', family_name: `Deltaker ${mark}` });
+				const e = await api.post('/api/v1/enrolments', {
+					person_id: p.data.person.id,
+					programme_id: prog.data.programme.id,
+					start_date: iso(new Date(since.getTime() - 6 * 86400000)),
+				});
+				assert.equal(e.status, 201, `fixture session enrolment: ${e.text}`);
+				const ph = await api.post(`/api/v1/enrolments/${e.data.enrolment.id}/events`, {
+					kind: 'phase',
+					to_phase: 'day_treatment',
+					date: iso(since),
+					reason: 'Matrix fixture',
+					version: e.data.enrolment.version,
+				});
+				assert.equal(ph.status, 201, `fixture session phase: ${ph.text}`);
+				const m = await api.post(`/api/v1/groups/${g.data.group.id}/members`, { enrolment_id: e.data.enrolment.id, from: iso(since) });
+				assert.equal(m.status, 201, `fixture session member: ${m.text}`);
+				const r = await api.request('PUT', `/api/v1/groups/${g.data.group.id}/roster`, {
+					json: { date: iso(day), rows: [{ enrolment_id: e.data.enrolment.id, attended: true, hours: 4 }] },
+				});
+				if (r.status === 404) continue; // sessions not in this build
+				assert.equal(r.status, 200, `fixture session roster: ${r.text}`);
+				for (const k of ['/sessions/', '/api/v1/sessions/']) (OBJECT_IDS[k] ??= {})[org] = r.data.session_id;
+			}
+		},
+	},
 ];
 /** The id for a route with {id}: an object of OBJECT_IDS when its prefix matches, else a user. */
 function idFor(pattern, variant, org) {
