@@ -1,0 +1,19 @@
+-- 013_audit_subjects.sql (PostgreSQL): the persons of an audit listing. A page that shows
+-- many people (a day roster, a caseload, a board) writes one "person.list" entry whose
+-- subjects are the persons shown, one row each here, instead of one audit_log entry per
+-- person. The entry's hash covers its subjects (domain/audit.c), so `tolv audit verify`
+-- detects an added, removed or changed row; the index answers "who has seen this person"
+-- per person. Same table as sql/sqlite/013.
+CREATE TABLE audit_subjects (
+	seq bigint NOT NULL CHECK (seq >= 1), -- the audit_log entry (not a foreign key: the chain is checked by verify)
+	org_id bigint NOT NULL,               -- the entry's organisation
+	person_id bigint NOT NULL CHECK (person_id >= 1),
+	PRIMARY KEY (seq, person_id)
+);
+CREATE INDEX audit_subjects_person ON audit_subjects (org_id, person_id, seq);
+
+-- Append-only, as audit_log (audit_log_append_only() is from 001).
+CREATE TRIGGER audit_subjects_no_update BEFORE UPDATE OR DELETE ON audit_subjects
+	FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+CREATE TRIGGER audit_subjects_no_truncate BEFORE TRUNCATE ON audit_subjects
+	FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
