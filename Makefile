@@ -34,6 +34,7 @@ bench: build
 	@scripts/deps.sh --bench
 	@bench/run.sh; status=$$?; \
 	TOLV_BIN=$(BUILD)/tolv bench/meetings.sh || status=1; \
+	TOLV_BIN=$(BUILD)/tolv bench/steps.sh || status=1; \
 	exit $$status
 
 # Issue 3: the roster and caseload pages on 2,000 and 30,000 generated people (not part of make test).

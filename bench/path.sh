@@ -27,62 +27,14 @@ PW="Bench-passord-for-tolv-1"
 P99_MAX=25
 GROWTH_MAX=1.20
 
-die() {
-	echo "bench-path: $*" >&2
-	exit 2
-}
+BENCH_NAME=bench-path
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+
 [ -x "$BIN" ] || die "no tolv binary at $BIN (run 'make build' first, or set TOLV_BIN)"
 [ -x "$GEN" ] || die "no generator at $GEN (it is built with tolv: ninja -C build)"
 command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk)"
 command -v curl >/dev/null || die "curl is not installed"
-
-tmp=$(mktemp -d /tmp/tolv-bench-path.XXXXXX)
-tolv_pid=""
-pgdir=""
-cleanup() {
-	if [ -n "$tolv_pid" ] && kill -0 "$tolv_pid" 2>/dev/null; then
-		kill -TERM "$tolv_pid" 2>/dev/null || true
-		for _ in $(seq 1 50); do
-			kill -0 "$tolv_pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -KILL "$tolv_pid" 2>/dev/null || true
-	fi
-	if [ -n "$pgdir" ]; then scripts/pg-temp.sh stop "$pgdir" >/dev/null 2>&1 || true; fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-	local p
-	for _ in $(seq 1 100); do
-		p=$((20000 + RANDOM % 40000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return 0
-		fi
-	done
-	die "no free port"
-}
-
-to_ms() {
-	awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n = n / 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n = n * 1000; printf "%.3f", n }'
-}
-
-# measure NAME URL COOKIE → "rate p50 p99 non2xx" in $tmp/NAME.res
-measure() {
-	local name=$1 url=$2 cookie=$3
-	timeout 30 wrk -t "$THREADS" -c "$CONNS" -d 1s -H "Cookie: $cookie" "$url" >/dev/null 2>&1 || true
-	timeout 120 wrk -t "$THREADS" -c "$CONNS" -d "$DURATION" --latency -H "Cookie: $cookie" "$url" \
-		>"$tmp/$name.out" 2>&1 || die "wrk failed on $url: $(cat "$tmp/$name.out")"
-	local rate p50 p99 bad
-	rate=$(awk '/^Requests\/sec:/ {print $2}' "$tmp/$name.out")
-	p50=$(awk '$1 == "50%" {print $2}' "$tmp/$name.out")
-	p99=$(awk '$1 == "99%" {print $2}' "$tmp/$name.out")
-	bad=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$tmp/$name.out")
-	echo "${rate:-0} $(to_ms "${p50:-0}") $(to_ms "${p99:-0}") ${bad:-0}" >"$tmp/$name.res"
-}
 
 # one BACKEND SCALE PEOPLE ROWS: a fresh database, the generator, the server, the two pages.
 one() {
@@ -109,23 +61,9 @@ one() {
 	gen_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 	echo "bench-path: $backend $scale: $people people, $rows rows generated in ${gen_s}s" >&2
 
-	local port
-	port=$(free_port)
-	"$BIN" serve --db "$db" --listen "127.0.0.1:$port" ${TOLV_SERVE_ARGS:-} >"$tmp/tolv.log" 2>&1 &
-	tolv_pid=$!
-	for _ in $(seq 1 200); do
-		curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
-		kill -0 "$tolv_pid" 2>/dev/null || die "tolv exited: $(tail -n 5 "$tmp/tolv.log")"
-		sleep 0.05
-	done
-	# Log in as the therapist (the only organisation is chosen on log-in).
-	local jar="$tmp/jar" csrf cookie
-	rm -f "$jar"
-	csrf=$(curl -fs -c "$jar" "http://127.0.0.1:$port/login" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n 1)
-	curl -fs -o /dev/null -b "$jar" -c "$jar" --data-urlencode "email=$THER" --data-urlencode "password=$PW" \
-		--data-urlencode "csrf=$csrf" "http://127.0.0.1:$port/login" || die "log-in failed"
-	cookie=$(awk '$6 == "tolv_session" {print "tolv_session=" $7}' "$jar")
-	[ -n "$cookie" ] || die "no session cookie after log-in"
+	serve "$db"
+	local cookie
+	cookie=$(login "$THER" "$PW")
 	# The roster of the group's latest weekday (its session exists); the caseload.
 	local day
 	day=$(date +%F)
@@ -152,6 +90,12 @@ for b in $BACKENDS; do
 		pgdir=$(mktemp -d /tmp/tolv-bench-pg.XXXXXX)
 		rmdir "$pgdir"
 		pgbase=$(scripts/pg-temp.sh start "$pgdir") || die "could not start PostgreSQL"
+		# What a production server on SSDs is given (docs/architecture.md, "Durability"):
+		# random reads cost about what sequential ones do, so the planner looks up the
+		# 40 persons of a caseload by key instead of scanning the table. Durability stays
+		# the default (fsync, synchronous_commit on).
+		psql "$pgbase" -q -c "ALTER SYSTEM SET random_page_cost = 1.1" -c "SELECT pg_reload_conf()" >/dev/null ||
+			die "cannot configure PostgreSQL"
 		;;
 	*) die "unknown backend $b" ;;
 	esac
