@@ -10,6 +10,8 @@ static const struct command *const commands[] = {
 	&cmd_serve, &cmd_init, &cmd_migrate, &cmd_user, &cmd_org, &cmd_token, &cmd_backup, &cmd_audit,
 	&cmd_routes, &cmd_version,
 	&cmd_import, /* the meeting directory (issue 5) */
+	&cmd_network, /* the network report (issue 7) */
+	&cmd_questionnaire, /* an organisation's own questionnaires (issue 6) */
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -19,7 +21,7 @@ static void help(FILE *f)
 		   "Usage: tolv COMMAND [ARGS]\n\nCommands:\n",
 		TOLV_VERSION);
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-9s %s\n", commands[i]->name, commands[i]->summary);
+		fprintf(f, "  %-14s %s\n", commands[i]->name, commands[i]->summary);
 	fprintf(f, "\nEvery command that touches data takes --db URL (sqlite:PATH or postgresql://...;\n"
 		   "default $TOLV_DB, else sqlite:var/tolv.db). 'tolv COMMAND --help' tells more.\n");
 }

@@ -142,4 +142,34 @@ void api_note_delete(struct req *r);
 void api_note_sign(struct req *r);
 void api_note_addendum(struct req *r);
 
+/* training.c: staff training (issue 7) — the register, one member's record, PUT a course */
+void api_training_list(struct req *r);
+void api_training_user_get(struct req *r);
+void api_training_user_put(struct req *r);
+
+/* relapses.c: relapse follow-up (domain/relapses.c) — GET/POST /api/v1/persons/{id}/relapses,
+ * PUT /api/v1/persons/{id}/sober-since, GET/PATCH /api/v1/relapses/{id}, POST
+ * /api/v1/relapses/{id}/decision, /pause, /resume. */
+void api_relapses_list(struct req *r);
+void api_relapses_create(struct req *r);
+void api_sober_since_put(struct req *r);
+void api_relapse_get(struct req *r);
+void api_relapse_patch(struct req *r);
+void api_relapse_decision(struct req *r);
+void api_relapse_pause(struct req *r);
+void api_relapse_resume(struct req *r);
+
+/* sobriety.c: sobriety tests (domain/sobriety.c) — GET/POST /api/v1/persons/{id}/tests,
+ * GET /api/v1/tests/{id}, POST /api/v1/tests/{id}/lab. */
+void api_tests_list(struct req *r);
+void api_tests_create(struct req *r);
+void api_test_get(struct req *r);
+void api_test_lab(struct req *r);
+
+/* outcomes.c: outcome measures (issue 6) — GET/POST /api/v1/persons/{id}/outcomes,
+ * GET /api/v1/outcomes/due. */
+void api_outcomes_list(struct req *r);
+void api_outcomes_create(struct req *r);
+void api_outcomes_due(struct req *r);
+
 #endif

@@ -1,5 +1,7 @@
 /* audit.c: GET /api/v1/audit — the organisation's audit entries, newest first, with the
- * page's filters as query parameters and paging by ?before=<seq>. */
+ * page's filters as query parameters (?person=ID: every access to the person, the
+ * listings that named them included) and paging by ?before=<seq>. A listing has
+ * "subjects": the ids of the persons it showed. */
 #include "api/api.h"
 
 #include <stdlib.h>
@@ -29,8 +31,16 @@ void api_audit_list(struct req *r)
 		return;
 	}
 	json_t *list = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(list, audit_entry_json(&es[i]));
+	for (size_t i = 0; i < n; i++) {
+		json_t *e = audit_entry_json(&es[i]);
+		if (es[i].nsubjects) { /* a listing: the persons it showed */
+			json_t *ids = json_array();
+			for (size_t k = 0; k < es[i].nsubjects; k++)
+				json_array_append_new(ids, json_integer((json_int_t)es[i].subjects[k]));
+			json_object_set_new(e, "subjects", ids);
+		}
+		json_array_append_new(list, e);
+	}
 	json_t *next = n == (size_t)f.limit ? json_integer((json_int_t)es[n - 1].seq) : json_null();
 	free(es);
 	resp_json(r, 200, json_pack("{s:o, s:o}", "entries", list, "next_before", next));

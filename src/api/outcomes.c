@@ -13,6 +13,7 @@
 #include "core/buf.h"
 #include "core/date.h"
 #include "core/util.h"
+#include "domain/orgquestionnaire.h"
 #include "domain/outcomes.h"
 #include "domain/questionnaire.h"
 #include "domain/roles.h"
@@ -26,7 +27,7 @@ static json_t *day_json(int32_t day)
 
 static json_t *result_json(struct req *r, const struct outcome_result *x)
 {
-	const struct questionnaire *def = questionnaire_builtin(x->questionnaire);
+	const struct questionnaire *def = questionnaire_for_org(r->site->ac->store, r->org_id, x->questionnaire);
 	json_t *answers = json_array();
 	const char *s = x->answers;
 	while (*s) {
@@ -156,7 +157,7 @@ void api_outcomes_create(struct req *r)
 	struct outcome_in in = { .questionnaire = qid, .taken_on = taken, .sex = sex ? sex : "", .days = days };
 	if (!json_id_or_400(r, "enrolment_id", &in.enrolment_id) || !json_id_or_400(r, "point_id", &in.point_id))
 		return;
-	const struct questionnaire *def = questionnaire_builtin(qid);
+	const struct questionnaire *def = questionnaire_for_org(r->site->ac->store, r->org_id, qid);
 	int64_t vals[Q_ITEMS_MAX];
 	size_t n = 0;
 	json_t *answers = json_object_get(r->json, "answers");

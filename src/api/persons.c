@@ -275,6 +275,8 @@ json_t *timeline_item_json(const struct timeline_item *it)
 		json_object_set_new(j, "note_id", json_integer(it->ref_id));
 		json_object_set_new(j, "signed", json_boolean(it->is_signed));
 	}
+	if (!strcmp(it->type, "relapse")) /* issue 6: the relapse's id and status; never free text */
+		json_object_set_new(j, "relapse_id", json_integer(it->ref_id));
 	return j;
 }
 

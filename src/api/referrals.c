@@ -134,23 +134,25 @@ void api_referrals_list(struct req *r)
 void api_referrals_create(struct req *r)
 {
 	static const char *const keys[] = { "source",	      "referrer_name", "referrer_org",
-					    "received_on",    "reason",	       "person_id", NULL };
+					    "received_on",    "reason",	       "person_id", "programme_id", NULL };
 	const char *source, *rname, *rorg, *received, *reason;
-	bool has_p;
-	int64_t person_id = 0;
+	bool has_p, has_prog;
+	int64_t person_id = 0, programme_id = 0;
 	if (!json_keys_or_400(r, keys) || !json_str_or_400(r, "source", true, 100, &source) ||
 	    !json_str_or_400(r, "referrer_name", false, 1000, &rname) ||
 	    !json_str_or_400(r, "referrer_org", false, 1000, &rorg) ||
 	    !json_str_or_400(r, "received_on", false, 20, &received) ||
 	    !json_str_or_400(r, "reason", false, 4000, &reason) ||
-	    !json_int_or_400(r, "person_id", 0, INT64_MAX, &has_p, &person_id))
+	    !json_int_or_400(r, "person_id", 0, INT64_MAX, &has_p, &person_id) ||
+	    !json_int_or_400(r, "programme_id", 0, INT64_MAX, &has_prog, &programme_id))
 		return;
 	struct actor a;
 	api_actor(r, &a);
 	struct intake_errors errs = { 0 };
 	struct referral x;
 	int rc = intake_referral_create(r->site->ac, &a, source, rname ? rname : "", rorg ? rorg : "",
-					received ? received : "", reason ? reason : "", person_id, &x, &errs);
+					received ? received : "", reason ? reason : "", person_id, programme_id, &x,
+					&errs);
 	if (rc) {
 		intake_answer(r, rc, &errs);
 		return;

@@ -1,7 +1,10 @@
 /* sessions.c: the API of one group session or workshop (issue 4) — GET/PATCH
  * /api/v1/sessions/{id}: its group, date, times, leaders, topic, kind of topic, step,
  * external participants and attendance count; PATCH changes the details (absent fields
- * keep their value) through the same service as the page (domain/groupsessions.c). */
+ * keep their value) through the same service as the page (domain/groupsessions.c).
+ * Without a certified leader (issue 7) PATCH answers 422 (field "override_reason")
+ * unless the body gives "override_reason"; GET says "certified_leader" and the stored
+ * "override_reason" (null when none). */
 #include "api/api.h"
 
 #include <inttypes.h>
@@ -36,6 +39,9 @@ static void answer_session(struct req *r, int status)
 		rc = store_group_get(s, r->org_id, se.group_id, &g);
 	if (!rc)
 		rc = store_session_details_get(s, r->org_id, r->id, &d);
+	struct gsession_leading lead;
+	if (!rc)
+		rc = gsessions_leading(r->site->ac, r->org_id, &se, &d, &lead);
 	if (!rc)
 		rc = store_attendance_roster(s, r->org_id, r->id, &lines, &n);
 	if (rc) {
@@ -61,6 +67,8 @@ static void answer_session(struct req *r, int status)
 			      "topic", d.topic, "topic_kind", d.topic_kind, "step",
 			      d.step ? json_integer(d.step) : json_null(), "external_count", d.external_count,
 			      "attended", attended);
+	json_object_set_new(j, "certified_leader", json_boolean(lead.certified));
+	json_object_set_new(j, "override_reason", lead.ov.reason[0] ? json_string(lead.ov.reason) : json_null());
 	resp_json(r, status, j);
 }
 
@@ -96,7 +104,8 @@ void api_session_patch(struct req *r)
 		answer_error(r, rc, NULL);
 		return;
 	}
-	static const char *const keys[] = { "topic", "topic_kind", "step", "external_count", "leaders", NULL };
+	static const char *const keys[] = { "topic",   "topic_kind",      "step", "external_count",
+					    "leaders", "override_reason", NULL };
 	char step[24], ext[24], ids[STORE_SESSION_LEADERS_MAX + 1][24];
 	const char *leaders[STORE_SESSION_LEADERS_MAX + 1];
 	snprintf(step, sizeof step, "%d", d.step);
@@ -111,7 +120,8 @@ void api_session_patch(struct req *r)
 	char stepbuf[24], extbuf[24];
 	if (!json_keys_or_400(r, keys) || !json_str_or_400(r, "topic", false, STORE_SESSION_TOPIC_MAX + 8, &topic) ||
 	    !json_str_or_400(r, "topic_kind", false, 40, &kind) || !int_text_or_400(r, "step", stepbuf, &in.step) ||
-	    !int_text_or_400(r, "external_count", extbuf, &in.external_count))
+	    !int_text_or_400(r, "external_count", extbuf, &in.external_count) ||
+	    !json_str_or_400(r, "override_reason", false, STORE_TRAINING_REASON_MAX + 8, &in.override_reason))
 		return;
 	if (topic)
 		in.topic = topic;

@@ -14,6 +14,7 @@
 #include "core/date.h"
 #include "core/util.h"
 #include "domain/stepwork.h"
+#include "domain/stepwording.h"
 
 static json_t *day_json(int32_t day)
 {
@@ -45,10 +46,10 @@ static bool enrolment_or_404(struct req *r)
 	return rc == STORE_OK;
 }
 
-static json_t *state_json(struct req *r, const struct step_state *s)
+static json_t *state_json(struct req *r, const struct step_state *s, const struct step_names *sn)
 {
 	return json_pack("{s:i, s:s, s:i, s:s, s:o, s:I, s:i, s:i}", "step", s->step, "name",
-			 step_name(NULL, s->step, r->lang), "phase", step_phase_of(s->step), "status",
+			 step_name(sn, s->step, r->lang), "phase", step_phase_of(s->step), "status",
 			 step_status_key(s->status), "since", day_json(s->since), "confirmed_by",
 			 (json_int_t)s->confirmed_by, "changes", s->changes, "reopened", s->reopened);
 }
@@ -71,8 +72,10 @@ void api_steps_get(struct req *r)
 		return;
 	}
 	json_t *steps = json_array(), *events = json_array();
+	struct step_wording sw; /* the organisation's wording, loaded once for the answer */
+	const struct step_names *sn = step_wording_load(r->site->ac->store, r->org_id, &sw);
 	for (int i = 0; i < STEP_COUNT; i++)
-		json_array_append_new(steps, state_json(r, &states[i]));
+		json_array_append_new(steps, state_json(r, &states[i], sn));
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(events, json_pack("{s:I, s:i, s:s, s:s, s:o, s:s, s:I, s:I}", "id",
 							(json_int_t)evs[i].id, "step", evs[i].step, "from",
@@ -124,7 +127,9 @@ void api_steps_post(struct req *r)
 		answer_error(r, rc);
 		return;
 	}
-	resp_json(r, 200, json_pack("{s:o}", "step", state_json(r, &st)));
+	struct step_wording sw;
+	resp_json(r, 200,
+		  json_pack("{s:o}", "step", state_json(r, &st, step_wording_load(r->site->ac->store, r->org_id, &sw))));
 }
 
 void api_plan_get(struct req *r)

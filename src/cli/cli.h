@@ -20,6 +20,8 @@ struct command {
 extern const struct command cmd_serve, cmd_init, cmd_migrate, cmd_user, cmd_org, cmd_token, cmd_backup,
 	cmd_audit, cmd_routes, cmd_version;
 extern const struct command cmd_import; /* the meeting directory (issue 5) */
+extern const struct command cmd_network; /* the network report (issue 7) */
+extern const struct command cmd_questionnaire; /* an organisation's own questionnaires (issue 6) */
 
 /* Prints "tolv NAME: message" and the usage line to stderr; returns EXIT_USAGE. */
 int usage_error(const struct command *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

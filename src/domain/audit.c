@@ -13,6 +13,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -40,7 +41,9 @@ static void add_int(struct buf *b, int64_t v)
 void audit_compute_hash(struct audit_entry *e)
 {
 	struct buf b = BUF_INIT;
-	buf_adds(&b, "tolv-audit-v1\n");
+	/* v1: an entry without subjects (every entry before migration 013 too); v2: a
+	 * listing, whose subjects follow the v1 fields (count, then each id). */
+	buf_adds(&b, e->nsubjects ? "tolv-audit-v2\n" : "tolv-audit-v1\n");
 	add_int(&b, e->seq);
 	add_int(&b, e->at_ms);
 	add_int(&b, e->user_id);
@@ -52,6 +55,11 @@ void audit_compute_hash(struct audit_entry *e)
 	add_field(&b, e->addr);
 	add_field(&b, e->detail);
 	add_field(&b, e->prev_hash);
+	if (e->nsubjects) {
+		add_int(&b, (int64_t)e->nsubjects);
+		for (size_t i = 0; i < e->nsubjects; i++)
+			add_int(&b, e->subjects[i]);
+	}
 	sha256_hex(b.data, b.len, e->hash);
 	buf_release(&b);
 }
@@ -241,6 +249,35 @@ int auditor_log_many(struct auditor *a, struct audit_entry *es, size_t n)
 	return rc;
 }
 
+static int cmp_i64(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+int auditor_log_listing(struct auditor *a, struct audit_entry *e, const int64_t *person_ids, size_t n)
+{
+	if (n == 0)
+		return 0;
+	int64_t *ids = xmalloc(n * sizeof *ids);
+	memcpy(ids, person_ids, n * sizeof *ids);
+	qsort(ids, n, sizeof *ids, cmp_i64);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (ids[i] > 0 && (k == 0 || ids[i] != ids[k - 1]))
+			ids[k++] = ids[i];
+	int rc = 0;
+	if (k) {
+		e->subjects = ids;
+		e->nsubjects = k;
+		rc = auditor_log(a, e);
+		e->subjects = NULL;
+		e->nsubjects = 0;
+	}
+	free(ids);
+	return rc;
+}
+
 int audit_event(struct auditor *a, int64_t user_id, const char *actor, int64_t org_id, const char *addr,
 		const char *action, const char *object_type, const char *object_id, const char *detail)
 {
@@ -283,7 +320,9 @@ static int verify_one(const struct audit_entry *e, void *arg)
 	audit_compute_hash(&copy);
 	if (strcmp(copy.hash, e->hash) != 0) {
 		r->bad_seq = e->seq;
-		snprintf(r->reason, sizeof r->reason, "entry %lld has been altered (its hash does not match)",
+		snprintf(r->reason, sizeof r->reason,
+			 e->nsubjects ? "entry %lld has been altered (its hash does not match it and its persons)"
+				      : "entry %lld has been altered (its hash does not match)",
 			 (long long)e->seq);
 		return 1;
 	}

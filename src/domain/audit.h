@@ -28,10 +28,16 @@ void auditor_free(struct auditor *a);
 /* Fills at_ms if 0, appends durably; returns 0 or a store_status. Blocks until durable. */
 int auditor_log(struct auditor *a, struct audit_entry *e);
 
-/* Logs n entries (a page that shows n people writes one read entry per person) through
- * the same writer, so they share commits with every other request's entries; blocks
- * until all are durable. Returns 0, or the first failure's store_status. */
+/* Logs n entries through the same writer, so they share commits with every other
+ * request's entries; blocks until all are durable. Returns 0, or the first failure's store_status. */
 int auditor_log_many(struct auditor *a, struct audit_entry *es, size_t n);
+
+/* Logs one listing entry e (say "person.list" with the page's name as detail) whose
+ * subjects are the persons shown: sorted and de-duplicated here, stored in
+ * audit_subjects, covered by the entry's hash, and found per person by a filter on
+ * object_id. One entry for a page of n people instead of n. Blocks until durable;
+ * nothing is logged if n is 0. Returns 0 or a store_status. */
+int auditor_log_listing(struct auditor *a, struct audit_entry *e, const int64_t *person_ids, size_t n);
 
 /* Convenience: builds and logs an entry. Strings may be NULL (→ ""). */
 int audit_event(struct auditor *a, int64_t user_id, const char *actor, int64_t org_id, const char *addr,

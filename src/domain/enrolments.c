@@ -549,13 +549,13 @@ int enrolments_timeline(struct accounts *ac, int64_t org_id, int64_t person_id, 
 		}
 		store_plan_versions_free(pvs, npvs);
 	}
-	/* Clinical notes: type, day, state and author only — the text stays on /notes/{id}.
-	 * Drafts show as the notes list shows them (store_note_list with viewer 0). */
-	for (int offset = 0;; offset += STORE_NOTE_PAGE_MAX) {
-		struct store_note *ns = NULL;
+	/* Clinical notes: type, day, state and author only — the text stays on /notes/{id}
+	 * (store_note_heads reads no text). Drafts show as the notes list shows them with
+	 * viewer 0. */
+	{
+		struct store_note_head *ns = NULL;
 		size_t nn = 0;
-		int64_t total = 0;
-		rc = store_note_list(s, org_id, person_id, 0, "", STORE_NOTE_PAGE_MAX, offset, &ns, &nn, &total);
+		rc = store_note_heads(s, org_id, person_id, &ns, &nn);
 		if (rc) {
 			free(ns);
 			goto out;
@@ -571,9 +571,28 @@ int enrolments_timeline(struct accounts *ac, int64_t org_id, int64_t person_id, 
 			it->by_user = ns[k].author;
 		}
 		free(ns);
-		if (nn < STORE_NOTE_PAGE_MAX || (int64_t)offset + (int64_t)nn >= total)
-			break;
 	}
+	/* Relapses (issue 6, domain/relapses.h): day and status only, never free text. */
+	{
+		struct store_relapse *rs = NULL;
+		size_t nr = 0;
+		rc = store_relapse_list(s, org_id, person_id, 0, "", STORE_RELAPSE_LIST_MAX, &rs, &nr);
+		if (rc) {
+			free(rs);
+			goto out;
+		}
+		for (size_t k = 0; k < nr; k++) {
+			struct timeline_item *it = tl_add(&t);
+			it->day = rs[k].on_day;
+			it->at = rs[k].created_at;
+			copy_str(it->type, sizeof it->type, "relapse");
+			copy_str(it->kind, sizeof it->kind, rs[k].status);
+			it->ref_id = rs[k].id;
+			it->by_user = rs[k].decided_by ? rs[k].decided_by : rs[k].created_by;
+		}
+		free(rs);
+	}
+	/* --- end of relapses --- */
 	if (t.n)
 		qsort(t.v, t.n, sizeof *t.v, tl_cmp);
 out:
@@ -596,7 +615,8 @@ int timeline_show_parse(const char *show, const char **type)
 	static const struct {
 		const char *show, *type;
 	} shows[] = { { "referrals", "referral" }, { "phases", "enrolment" }, { "attendance", "attendance" },
-		      { "steps", "step" },         { "plan", "plan" },          { "notes", "note" } };
+		      { "steps", "step" },         { "plan", "plan" },          { "notes", "note" },
+		      { "relapses", "relapse" } /* issue 6 */ };
 	*type = NULL;
 	if (!show || !show[0] || !strcmp(show, "all"))
 		return 0;

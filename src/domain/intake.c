@@ -809,7 +809,8 @@ bool intake_referral_move_allowed(const char *from, const char *to)
 
 int intake_referral_create(struct accounts *ac, const struct actor *who, const char *source_key,
 			   const char *referrer_name, const char *referrer_org, const char *received_on,
-			   const char *reason, int64_t person_id, struct referral *out, struct intake_errors *errs)
+			   const char *reason, int64_t person_id, int64_t programme_id, struct referral *out,
+			   struct intake_errors *errs)
 {
 	struct referral r;
 	memset(&r, 0, sizeof r);
@@ -855,9 +856,23 @@ int intake_referral_create(struct accounts *ac, const struct actor *who, const c
 			return rc;
 		}
 	}
+	if (programme_id < 0) {
+		intake_error(errs, "programme_id", N_("Choose a programme of this organisation."));
+		ok = false;
+	} else if (programme_id > 0) {
+		struct programme prog;
+		rc = store_programme_get(ac->store, who->org_id, programme_id, &prog);
+		if (rc == STORE_NOTFOUND) {
+			intake_error(errs, "programme_id", N_("Choose a programme of this organisation."));
+			ok = false;
+		} else if (rc) {
+			return rc;
+		}
+	}
 	if (!ok)
 		return ACC_INVALID;
 	r.person_id = person_id;
+	r.programme_id = programme_id;
 	r.status_on = r.received_on;
 	r.created_by = who->user_id;
 	rc = store_referral_create(ac->store, who->org_id, &r);

@@ -109,10 +109,13 @@ bool referral_status_valid(const char *key);
 /* Whether a referral may move from status `from` to `to` (the machine above). */
 bool intake_referral_move_allowed(const char *from, const char *to);
 /* Checks and creates r from the text fields (source_key, referrer_name, referrer_org,
- * received_on as "YYYY-MM-DD" or "" for today, reason, person_id 0 or a person). */
+ * received_on as "YYYY-MM-DD" or "" for today, reason, person_id 0 or a person,
+ * programme_id 0 (not decided yet) or a programme of the organisation — the programme
+ * report counts the referral for it). */
 int intake_referral_create(struct accounts *ac, const struct actor *who, const char *source_key,
 			   const char *referrer_name, const char *referrer_org, const char *received_on,
-			   const char *reason, int64_t person_id, struct referral *out, struct intake_errors *errs);
+			   const char *reason, int64_t person_id, int64_t programme_id, struct referral *out,
+			   struct intake_errors *errs);
 /* Moves referral id to status `to` on day (text, "" = today) with an optional note.
  * Refused moves and dates are ACC_INVALID ("status", "on_day", "note"). */
 int intake_referral_set_status(struct accounts *ac, const struct actor *who, int64_t id, const char *to,

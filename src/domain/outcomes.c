@@ -12,6 +12,7 @@
 #include "core/i18n.h"
 #include "core/util.h"
 #include "domain/audit.h"
+#include "domain/orgquestionnaire.h"
 #include "domain/persons.h"
 
 /* ---- sex from an identity number ---- */
@@ -215,11 +216,11 @@ static void audit_person(struct accounts *ac, const struct actor *who, int64_t o
 }
 
 /* Validates and scores in into r (everything but who entered it). */
-static int score_in(const struct outcome_in *in, int32_t today, struct outcome_result *r, struct field_error *fe,
-		    struct q_error *qe)
+static int score_in(struct store *s, int64_t org_id, const struct outcome_in *in, int32_t today,
+		    struct outcome_result *r, struct field_error *fe, struct q_error *qe)
 {
 	memset(r, 0, sizeof *r);
-	const struct questionnaire *def = questionnaire_builtin(str(in->questionnaire));
+	const struct questionnaire *def = questionnaire_for_org(s, org_id, str(in->questionnaire));
 	if (!def)
 		return field(fe, "questionnaire", N_("Choose a questionnaire from the list."));
 	int32_t day;
@@ -309,7 +310,7 @@ int outcomes_record(struct accounts *ac, const struct actor *who, int64_t org_id
 			return field(fe, "point_id", N_("Choose a point of the schedule."));
 	}
 	struct outcome_result r;
-	rc = score_in(in, today, &r, fe, qe);
+	rc = score_in(ac->store, org_id, in, today, &r, fe, qe);
 	if (rc)
 		return rc;
 	r.person_id = person_id;
@@ -553,7 +554,7 @@ int outcomes_point_add(struct accounts *ac, const struct actor *who, int64_t org
 	p.window_days = (int)v;
 	struct buf q = BUF_INIT;
 	for (size_t i = 0; i < in->nquestionnaires; i++) {
-		const struct questionnaire *def = questionnaire_builtin(str(in->questionnaires[i]));
+		const struct questionnaire *def = questionnaire_for_org(ac->store, org_id, str(in->questionnaires[i]));
 		if (!def) {
 			buf_release(&q);
 			return field(fe, "questionnaires", N_("Choose questionnaires from the list."));
@@ -603,7 +604,7 @@ int outcomes_link_create(struct accounts *ac, const struct actor *who, int64_t o
 	int rc = store_person_get(ac->store, org_id, person_id, &p);
 	if (rc)
 		return rc;
-	const struct questionnaire *def = questionnaire_builtin(str(questionnaire));
+	const struct questionnaire *def = questionnaire_for_org(ac->store, org_id, str(questionnaire));
 	if (!def)
 		return field(fe, "questionnaire", N_("Choose a questionnaire from the list."));
 	int64_t h = OUTCOME_LINK_HOURS_DEFAULT;
@@ -691,7 +692,7 @@ int outcomes_link_submit(struct accounts *ac, const char *addr, const char *toke
 	x.enrolment_id = l.enrolment_id;
 	x.point_id = l.point_id;
 	struct outcome_result r;
-	rc = score_in(&x, today, &r, fe, qe);
+	rc = score_in(ac->store, l.org_id, &x, today, &r, fe, qe);
 	if (rc)
 		return rc;
 	r.org_id = l.org_id;

@@ -161,23 +161,17 @@ void rosters_audit(struct accounts *ac, const struct actor *who, int64_t org_id,
 	auditor_log(ac->audit, &e);
 }
 
-/* Many entries at once: a page of 50 rows costs a share of one commit, not 50. */
-static void audit_many(struct accounts *ac, struct audit_entry *es, size_t n)
-{
-	/* Through the group-commit writer, sharing commits with other requests. */
-	auditor_log_many(ac->audit, es, n);
-}
-
+/* One listing entry for the page, its persons as subjects (audit_subjects): a page of 50
+ * rows is one entry and 50 narrow rows in a shared commit, not 50 entries. */
 void rosters_audit_listed(struct accounts *ac, const struct actor *who, int64_t org_id, const int64_t *person_ids,
 			  size_t n, const char *detail)
 {
 	if (n == 0)
 		return;
-	struct audit_entry *es = xmalloc(n * sizeof *es);
-	for (size_t i = 0; i < n; i++)
-		fill_entry(&es[i], who, org_id, "person.list", "person", person_ids[i], detail);
-	audit_many(ac, es, n);
-	free(es);
+	struct audit_entry e;
+	fill_entry(&e, who, org_id, "person.list", "person", 0, detail);
+	e.object_id[0] = '\0'; /* the persons are the subjects */
+	auditor_log_listing(ac->audit, &e, person_ids, n);
 }
 
 /* ---- the day roster ---- */
@@ -374,7 +368,7 @@ int rosters_save(struct accounts *ac, const struct actor *who, int64_t org_id, i
 					 c->now.note[0] ? " note" : "");
 			fill_entry(&es[i], who, org_id, "attendance.save", "enrolment", c->now.enrolment_id, detail);
 		}
-		audit_many(ac, es, nch);
+		auditor_log_many(ac->audit, es, nch); /* one append, sharing a commit */
 		free(es);
 		if (nchanged)
 			*nchanged = nch;

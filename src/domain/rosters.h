@@ -9,9 +9,10 @@
  * store_status (STORE_NOTFOUND for another organisation's id, as for one that does not
  * exist).
  *
- * Reads that show persons are audited "person.list" (one entry per person, detail naming
- * the list: "roster", "caseload", "board"), all of one page in one append. Changes are
- * audited "attendance.save" per changed row (object "enrolment", detail: session, day and
+ * Reads that show persons are audited "person.list": one entry per page (detail naming
+ * the list: "roster", "caseload", "board") with the persons shown as its subjects
+ * (auditor_log_listing in domain/audit.h; an audit filter on a person's id finds it).
+ * Changes are audited "attendance.save" per changed row (object "enrolment", detail: session, day and
  * old → new values, never the note's text).
  */
 #ifndef TOLV_DOMAIN_ROSTERS_H
@@ -174,7 +175,7 @@ void board_release(struct board *b);
 int rosters_board(struct accounts *ac, const struct actor *who, int64_t org_id, int64_t programme_id, int limit,
 		  int offset, struct board *out);
 
-/* Records that the persons were shown ("person.list", one entry each, one append). */
+/* Records that the persons were shown: one "person.list" entry, the persons its subjects. */
 void rosters_audit_listed(struct accounts *ac, const struct actor *who, int64_t org_id, const int64_t *person_ids,
 			  size_t n, const char *detail);
 /* One audit entry (object_id the id as text). */

@@ -84,6 +84,21 @@ const char *step_name(const struct step_names *o, int number, enum lang lang)
 	return steps[number - 1].name[lang];
 }
 
+/* Whether s has a control character utf8_valid_text lets through in running text: tab,
+ * line breaks, and the C1 controls U+0080–U+009F (0xC2 0x80–0x9F). A step name is one
+ * short line: none of them belongs in it. */
+static bool has_control(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '\t' || p[i] == '\n' || p[i] == '\r')
+			return true;
+		if (p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f)
+			return true;
+	}
+	return false;
+}
+
 const char *step_names_validate(const struct step_names *o, int *step, int *lang)
 {
 	int dstep, dlang;
@@ -111,7 +126,7 @@ const char *step_names_validate(const struct step_names *o, int *step, int *lang
 				return N_("A step name cannot be only spaces; leave it empty to use the standard name.");
 			if (n > STEP_NAME_MAX)
 				return N_("A step name must be at most 100 bytes.");
-			if (!utf8_valid_text(s, n) || memchr(s, '\n', n) || memchr(s, '\r', n))
+			if (!utf8_valid_text(s, n) || has_control(s, n))
 				return N_("A step name contains characters that are not allowed.");
 		}
 	}

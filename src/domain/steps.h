@@ -61,8 +61,9 @@ const char *step_phase_label(int phase);
  * non-empty one, else the shipped name. Already in lang: do not pass it to gettext.
  * "" for a step or language out of range. */
 const char *step_name(const struct step_names *o, int number, enum lang lang);
-/* NULL if every name o sets is non-blank valid UTF-8 text of at most STEP_NAME_MAX bytes;
- * else an English message, with *step (may be NULL) set to the offending step 1–12 and
+/* NULL if every name o sets is non-blank valid UTF-8 text of at most STEP_NAME_MAX bytes
+ * on one line, without control characters (no tab, line break or C1 control); else an
+ * English message, with *step (may be NULL) set to the offending step 1–12 and
  * *lang (may be NULL) to its language. */
 const char *step_names_validate(const struct step_names *o, int *step, int *lang);
 

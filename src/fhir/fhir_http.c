@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/enrolments.h"
+#include "domain/orgquestionnaire.h"
 #include "domain/persons.h"
 #include "domain/plan.h"
 #include "domain/questionnaire.h"
@@ -277,7 +278,7 @@ static int add_measurements(struct req *r, int64_t person_id, json_t *arr)
 	if (!rc)
 		rc = store_outcome_list(s, r->org_id, person_id, &os, &no);
 	for (size_t i = 0; !rc && i < no; i++) {
-		const struct questionnaire *def = questionnaire_builtin(os[i].questionnaire);
+		const struct questionnaire *def = questionnaire_for_org(s, r->org_id, os[i].questionnaire);
 		json_array_append_new(arr, fhir_outcome_observation(&os[i], def));
 		json_array_append_new(arr, fhir_questionnaire_response(&os[i], def));
 	}

@@ -135,6 +135,28 @@ void form_input(struct html *w, struct req *r, const struct form_errors *fe, con
 	html_raw(w, "</div>\n");
 }
 
+void form_textarea(struct html *w, struct req *r, const struct form_errors *fe, const struct textarea *t)
+{
+	const char *err = form_error_get(fe, t->name);
+	label_and_desc(w, t->name, t->label, t->description);
+	html_raw(w, "<textarea class=\"ds-input\"");
+	field_ids(w, t->name, t->description != NULL, err != NULL);
+	html_attr_int(w, "rows", t->rows > 0 ? t->rows : 3);
+	html_raw(w, ">");
+	html_text(w, t->value ? t->value : "");
+	html_raw(w, "</textarea>\n");
+	field_error(w, r, t->name, err);
+	html_raw(w, "</div>\n");
+}
+
+void form_hidden(struct html *w, const char *name, const char *value)
+{
+	html_raw(w, "<input type=\"hidden\"");
+	html_attr(w, "name", name);
+	html_attr(w, "value", value);
+	html_raw(w, ">\n");
+}
+
 void form_select(struct html *w, struct req *r, const struct form_errors *fe, const char *name, const char *label,
 		 const struct option *opts, size_t n, const char *selected)
 {

@@ -40,6 +40,19 @@ struct input {
 };
 void form_input(struct html *w, struct req *r, const struct form_errors *fe, const struct input *in);
 
+/* A <textarea> with its label, optional description and the field's error, like
+ * form_input (the same ids: f-NAME, f-NAME-desc, f-NAME-error). rows 0: 3. */
+struct textarea {
+	const char *name;        /* a literal */
+	const char *label;       /* translated */
+	const char *description; /* translated help text, may be NULL */
+	const char *value;       /* kept input, may be NULL */
+	int rows;
+};
+void form_textarea(struct html *w, struct req *r, const struct form_errors *fe, const struct textarea *t);
+/* <input type="hidden" name=… value=…> */
+void form_hidden(struct html *w, const char *name, const char *value);
+
 struct option {
 	const char *value;
 	const char *label; /* translated */

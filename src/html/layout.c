@@ -77,8 +77,20 @@ static void header(struct html *w, struct req *r)
 				nav_item(w, r, "/directory", T(r, "Meeting directory"));
 			if (r->role & ROLE_ADMIN)
 				nav_item(w, r, "/users", T(r, "Users"));
+			if (r->role & ROLE_ADMIN) /* the organisation's step wording (issue 4) */
+				nav_item(w, r, "/settings/steps", T(r, "Step wording"));
+			if (r->role & (ROLE_ADMIN | ROLE_AUDITOR)) /* own questionnaire definitions (issue 6) */
+				nav_item(w, r, "/settings/questionnaires", T(r, "Questionnaire definitions"));
+			if (r->role & (ROLE_ADMIN | ROLE_COORDINATOR)) /* staff training (issue 7) */
+				nav_item(w, r, "/training", T(r, "Staff training"));
+			if (r->role & ROLE_ADMIN) /* sobriety tests (issue 6) */
+				nav_item(w, r, "/substances", T(r, "Substance classes"));
+			if (r->role & (ROLE_ADMIN | ROLE_AUDITOR)) /* sobriety tests (issue 6) */
+				nav_item(w, r, "/test-draws", T(r, "Random test draws"));
 			if (r->role & (ROLE_ADMIN | ROLE_AUDITOR))
 				nav_item(w, r, "/audit", T(r, "Audit log"));
+			if (r->role & (ROLE_ADMIN | ROLE_COORDINATOR)) /* the network report (issue 7) */
+				nav_item(w, r, "/network", T(r, "The network"));
 		}
 		nav_item(w, r, "/org", T(r, "Organisation"));
 		nav_item(w, r, "/account", T(r, "My account"));

@@ -133,8 +133,33 @@ void resp_json(struct req *r, int status, json_t *j)
 	free(s);
 }
 
+/* FHIR's issue type for an HTTP status (http://hl7.org/fhir/R4/valueset-issue-type.html). */
+static const char *fhir_issue_code(int status)
+{
+	switch (status) {
+	case 400: case 413: case 414: case 415: case 422: case 431: return "invalid";
+	case 401: return "login";
+	case 403: return "forbidden";
+	case 404: return "not-found";
+	case 405: return "not-supported";
+	case 409: return "conflict";
+	case 429: return "throttled";
+	case 503: return "transient";
+	default: return "exception";
+	}
+}
+
 void resp_error(struct req *r, int status, const char *code, const char *message, const char *field)
 {
+	if (r->fhir) {
+		json_t *issue = json_pack("{s:s, s:s, s:s}", "severity", "error", "code", fhir_issue_code(status),
+					  "diagnostics", T(r, message));
+		if (field)
+			json_object_set_new(issue, "expression", json_pack("[s]", field));
+		resp_json(r, status, json_pack("{s:s, s:[o]}", "resourceType", "OperationOutcome", "issue", issue));
+		r->ctype = "application/fhir+json; charset=utf-8";
+		return;
+	}
 	if (r->api) {
 		json_t *j = json_pack("{s:{s:s, s:s, s:o}}", "error", "code", code, "message", T(r, message), "field",
 				      field ? json_string(field) : json_null());

@@ -92,6 +92,7 @@ struct req {
 	/* --- parsed by the router --- */
 	const struct route *route;
 	bool api;              /* under /api/: errors are JSON */
+	bool fhir;             /* under /fhir/: errors are FHIR OperationOutcomes (api is set too) */
 	int64_t id;            /* the {id} path parameter, 0 if none */
 	struct params query, form, cookies;
 	json_t *json;          /* API request body (an object), owned by the pool */

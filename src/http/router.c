@@ -272,6 +272,8 @@ static bool csrf_ok(struct req *r)
 void router_dispatch(struct req *r)
 {
 	r->api = strncmp(r->path, "/api/", 5) == 0;
+	r->fhir = strncmp(r->path, "/fhir/", 6) == 0;
+	r->api = r->api || r->fhir;
 	const struct route *rt = NULL;
 	unsigned allow = 0;
 	enum route_match_result m = route_match(routes, routes_count, r->method, r->path, &rt, &r->id, &allow);

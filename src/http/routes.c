@@ -9,6 +9,7 @@
 #include "domain/roles.h"
 #include "http/static.h"
 #include "web/web.h"
+#include "fhir/fhir_http.h"
 
 #define PAGE (NEEDS_LOGIN | NEEDS_ORG)
 #define FORM (NEEDS_LOGIN | NEEDS_ORG | NEEDS_CSRF)
@@ -340,6 +341,19 @@ const struct route routes[] = {
 	  .roles = ROLE_STAFF },
 	/* --- end of the group step grid --- */
 
+	/* --- the organisation's step wording (issue 4): web/stepwording.c --- */
+	{ .method = M_GET, .pattern = "/settings/steps", .handler = stepwording_get, .flags = PAGE,
+	  .roles = ROLE_ADMIN },
+	{ .method = M_POST, .pattern = "/settings/steps", .handler = stepwording_post, .flags = FORM,
+	  .roles = ROLE_ADMIN },
+	{ .method = M_POST, .pattern = "/settings/steps/reset", .handler = stepwording_reset_post, .flags = FORM,
+	  .roles = ROLE_ADMIN },
+	/* --- end of the step wording --- */
+
+	/* --- an organisation's own questionnaire definitions (issue 6): web/orgquestionnaires.c --- */
+	{ .method = M_GET, .pattern = "/settings/questionnaires", .handler = orgquestionnaires_get, .flags = PAGE,
+	  .roles = ROLE_ADMIN | ROLE_AUDITOR },
+
 	/* --- step work and the individual plan (issue 4): web/stepwork.c, api/stepwork.c --- */
 	{ .method = M_GET, .pattern = "/enrolments/{id}/steps", .handler = steps_get, .flags = PAGE,
 	  .roles = ROLE_STAFF },
@@ -400,6 +414,161 @@ const struct route routes[] = {
 	{ .method = M_PATCH, .pattern = "/api/v1/sessions/{id}", .handler = api_session_patch,
 	  .flags = APIR | NEEDS_CSRF, .roles = ATT_STAFF },
 	/* --- end of group sessions --- */
+
+	/* --- relapse follow-up (issue 6): web/relapses.c, api/relapses.c --- */
+	{ .method = M_GET, .pattern = "/persons/{id}/relapses", .handler = relapses_list_get, .flags = PAGE,
+	  .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/persons/{id}/relapses", .handler = relapses_create_post, .flags = FORM,
+	  .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/persons/{id}/sober-since", .handler = relapses_sober_post, .flags = FORM,
+	  .roles = ROLE_STAFF },
+	{ .method = M_GET, .pattern = "/relapses/{id}", .handler = relapse_get, .flags = PAGE, .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/relapses/{id}", .handler = relapse_post, .flags = FORM, .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/relapses/{id}/decision", .handler = relapse_decision_post, .flags = FORM,
+	  .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/relapses/{id}/pause", .handler = relapse_pause_post, .flags = FORM,
+	  .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/relapses/{id}/resume", .handler = relapse_resume_post, .flags = FORM,
+	  .roles = ROLE_STAFF },
+	{ .method = M_GET, .pattern = "/settings/relapses", .handler = relapse_settings_get, .flags = PAGE,
+	  .roles = ROLE_ADMIN },
+	{ .method = M_POST, .pattern = "/settings/relapses", .handler = relapse_settings_post, .flags = FORM,
+	  .roles = ROLE_ADMIN },
+	{ .method = M_GET, .pattern = "/api/v1/persons/{id}/relapses", .handler = api_relapses_list, .flags = APIR,
+	  .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/api/v1/persons/{id}/relapses", .handler = api_relapses_create,
+	  .flags = APIR | NEEDS_CSRF, .roles = ROLE_STAFF },
+	{ .method = M_PUT, .pattern = "/api/v1/persons/{id}/sober-since", .handler = api_sober_since_put,
+	  .flags = APIR | NEEDS_CSRF, .roles = ROLE_STAFF },
+	{ .method = M_GET, .pattern = "/api/v1/relapses/{id}", .handler = api_relapse_get, .flags = APIR,
+	  .roles = ROLE_STAFF },
+	{ .method = M_PATCH, .pattern = "/api/v1/relapses/{id}", .handler = api_relapse_patch,
+	  .flags = APIR | NEEDS_CSRF, .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/api/v1/relapses/{id}/decision", .handler = api_relapse_decision,
+	  .flags = APIR | NEEDS_CSRF, .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/api/v1/relapses/{id}/pause", .handler = api_relapse_pause,
+	  .flags = APIR | NEEDS_CSRF, .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/api/v1/relapses/{id}/resume", .handler = api_relapse_resume,
+	  .flags = APIR | NEEDS_CSRF, .roles = ROLE_STAFF },
+	/* --- end of relapse follow-up --- */
+
+	/* --- FHIR export and the person's own copy (issue 7; fhir/fhir_http.c, web/recordcopy.c) --- */
+	{ .method = M_GET, .pattern = "/fhir/metadata", .handler = fhir_metadata_get, .flags = NO_SESSION | API },
+	{ .method = M_GET, .pattern = "/fhir/Patient/{id}", .handler = fhir_patient_get, .flags = APIR,
+	  .roles = ROLE_STAFF },
+	{ .method = M_GET, .pattern = "/fhir/Patient/{id}/$everything", .handler = fhir_everything_get, .flags = APIR,
+	  .roles = ROLE_STAFF },
+	{ .method = M_GET, .pattern = "/fhir/EpisodeOfCare/{id}", .handler = fhir_episode_get, .flags = APIR,
+	  .roles = ROLE_STAFF },
+	{ .method = M_GET, .pattern = "/fhir/CarePlan/{id}", .handler = fhir_careplan_get, .flags = APIR,
+	  .roles = ROLE_STAFF },
+	{ .method = M_GET, .pattern = "/persons/{id}/copy", .handler = recordcopy_get, .flags = PAGE,
+	  .roles = ROLE_ADMIN },
+	{ .method = M_GET, .pattern = "/persons/{id}/copy.json", .handler = recordcopy_json_get, .flags = PAGE,
+	  .roles = ROLE_ADMIN },
+	{ .method = M_GET, .pattern = "/persons/{id}/access-log", .handler = access_log_get, .flags = PAGE,
+	  .roles = ROLE_ADMIN },
+	{ .method = M_GET, .pattern = "/persons/{id}/access-log.csv", .handler = access_log_csv_get, .flags = PAGE,
+	  .roles = ROLE_ADMIN },
+	/* --- end of FHIR export --- */
+
+	/* --- therapist training (issue 7): web/training.c, api/training.c --- */
+	{ .method = M_GET, .pattern = "/training", .handler = training_list_get, .flags = PAGE,
+	  .roles = ROLE_ADMIN | ROLE_COORDINATOR },
+	{ .method = M_GET, .pattern = "/training/users/{id}", .handler = training_user_get, .flags = PAGE,
+	  .roles = ROLE_ADMIN | ROLE_COORDINATOR },
+	{ .method = M_POST, .pattern = "/training/users/{id}", .handler = training_user_post, .flags = FORM,
+	  .roles = ROLE_ADMIN | ROLE_COORDINATOR },
+	{ .method = M_GET, .pattern = "/api/v1/training", .handler = api_training_list, .flags = APIR,
+	  .roles = ROLE_ADMIN | ROLE_COORDINATOR },
+	{ .method = M_GET, .pattern = "/api/v1/training/users/{id}", .handler = api_training_user_get,
+	  .flags = APIR, .roles = ROLE_ADMIN | ROLE_COORDINATOR },
+	{ .method = M_PUT, .pattern = "/api/v1/training/users/{id}", .handler = api_training_user_put,
+	  .flags = APIR | NEEDS_CSRF, .roles = ROLE_ADMIN | ROLE_COORDINATOR },
+	/* --- end of therapist training --- */
+	/* --- sobriety tests (issue 6): web/sobriety.c, api/sobriety.c --- */
+	{ .method = M_GET, .pattern = "/persons/{id}/tests", .handler = sobriety_tests_get, .flags = PAGE,
+	  .roles = ROLE_STAFF },
+	{ .method = M_GET, .pattern = "/persons/{id}/tests/new", .handler = sobriety_test_new_get, .flags = PAGE,
+	  .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/persons/{id}/tests", .handler = sobriety_test_create_post, .flags = FORM,
+	  .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/persons/{id}/medications", .handler = sobriety_med_post, .flags = FORM,
+	  .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/persons/{id}/medications/end", .handler = sobriety_med_end_post,
+	  .flags = FORM, .roles = ROLE_STAFF },
+	{ .method = M_GET, .pattern = "/tests/{id}", .handler = sobriety_test_get, .flags = PAGE, .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/tests/{id}/lab", .handler = sobriety_lab_post, .flags = FORM,
+	  .roles = ROLE_STAFF },
+	{ .method = M_GET, .pattern = "/programmes/{id}/tests", .handler = sobriety_programme_get, .flags = PAGE,
+	  .roles = ROLE_ADMIN | ROLE_COORDINATOR },
+	{ .method = M_POST, .pattern = "/programmes/{id}/test-rules", .handler = sobriety_rule_post, .flags = FORM,
+	  .roles = ROLE_ADMIN | ROLE_COORDINATOR },
+	{ .method = M_POST, .pattern = "/programmes/{id}/zero-tolerance", .handler = sobriety_zero_post,
+	  .flags = FORM, .roles = ROLE_ADMIN | ROLE_COORDINATOR },
+	{ .method = M_GET, .pattern = "/substances", .handler = substances_get, .flags = PAGE, .roles = ROLE_ADMIN },
+	{ .method = M_POST, .pattern = "/substances", .handler = substances_post, .flags = FORM, .roles = ROLE_ADMIN },
+	{ .method = M_GET, .pattern = "/substances/{id}", .handler = substance_get, .flags = PAGE, .roles = ROLE_ADMIN },
+	{ .method = M_POST, .pattern = "/substances/{id}", .handler = substance_post, .flags = FORM,
+	  .roles = ROLE_ADMIN },
+	{ .method = M_GET, .pattern = "/test-draws", .handler = test_draws_get, .flags = PAGE,
+	  .roles = ROLE_AUDITOR | ROLE_ADMIN },
+	{ .method = M_GET, .pattern = "/api/v1/persons/{id}/tests", .handler = api_tests_list, .flags = APIR,
+	  .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/api/v1/persons/{id}/tests", .handler = api_tests_create,
+	  .flags = APIR | NEEDS_CSRF, .roles = ROLE_STAFF },
+	{ .method = M_GET, .pattern = "/api/v1/tests/{id}", .handler = api_test_get, .flags = APIR,
+	  .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/api/v1/tests/{id}/lab", .handler = api_test_lab, .flags = APIR | NEEDS_CSRF,
+	  .roles = ROLE_STAFF },
+	/* --- end of sobriety tests --- */
+
+	/* --- the programme report (issue 7): web/report.c --- */
+	{ .method = M_GET, .pattern = "/programmes/{id}/report", .handler = report_get, .flags = PAGE,
+	  .roles = ROLE_ADMIN | ROLE_COORDINATOR },
+	{ .method = M_GET, .pattern = "/programmes/{id}/report.csv", .handler = report_csv_get, .flags = PAGE,
+	  .roles = ROLE_ADMIN | ROLE_COORDINATOR },
+	/* --- end of the programme report --- */
+
+	/* --- the network report (issue 7): web/network.c --- */
+	{ .method = M_GET, .pattern = "/network", .handler = network_get, .flags = PAGE,
+	  .roles = ROLE_ADMIN | ROLE_COORDINATOR },
+	{ .method = M_POST, .pattern = "/network", .handler = network_post, .flags = FORM, .roles = ROLE_ADMIN },
+	{ .method = M_GET, .pattern = "/network/report", .handler = network_report_get, .flags = PAGE,
+	  .roles = ROLE_ADMIN | ROLE_COORDINATOR },
+	{ .method = M_GET, .pattern = "/network/report.csv", .handler = network_report_csv_get, .flags = PAGE,
+	  .roles = ROLE_ADMIN | ROLE_COORDINATOR },
+	/* --- end of the network report --- */
+
+	/* --- outcome measures (issue 6): web/outcomes.c, web/selfform.c, api/outcomes.c ---
+	 * /q is the public one-time-link form: no login (the link's token is the key, kept in a
+	 * cookie, never in a logged URL), double-submit CSRF, failed tokens rate limited. */
+	{ .method = M_GET, .pattern = "/persons/{id}/outcomes", .handler = outcomes_person_get, .flags = PAGE,
+	  .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/persons/{id}/outcomes", .handler = outcomes_create_post, .flags = FORM,
+	  .roles = ROLE_STAFF },
+	{ .method = M_GET, .pattern = "/persons/{id}/outcomes/new", .handler = outcomes_new_get, .flags = PAGE,
+	  .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/persons/{id}/outcomes/links", .handler = outcomes_link_post, .flags = FORM,
+	  .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/outcomes/{id}/error", .handler = outcome_error_post, .flags = FORM,
+	  .roles = ROLE_STAFF },
+	{ .method = M_GET, .pattern = "/outcomes/due", .handler = outcomes_due_get, .flags = PAGE, .roles = ROLE_STAFF },
+	{ .method = M_GET, .pattern = "/programmes/{id}/outcomes", .handler = outcomes_schedule_get, .flags = PAGE,
+	  .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/programmes/{id}/outcomes", .handler = outcomes_schedule_post, .flags = FORM,
+	  .roles = ROLE_ADMIN | ROLE_COORDINATOR },
+	{ .method = M_POST, .pattern = "/programmes/{id}/outcomes/remove", .handler = outcomes_schedule_remove_post,
+	  .flags = FORM, .roles = ROLE_ADMIN | ROLE_COORDINATOR },
+	{ .method = M_GET, .pattern = "/q", .handler = selfform_get, .flags = PW_CHANGE_OK },
+	{ .method = M_POST, .pattern = "/q", .handler = selfform_post, .flags = NEEDS_CSRF | PW_CHANGE_OK },
+	{ .method = M_GET, .pattern = "/api/v1/persons/{id}/outcomes", .handler = api_outcomes_list, .flags = APIR,
+	  .roles = ROLE_STAFF },
+	{ .method = M_POST, .pattern = "/api/v1/persons/{id}/outcomes", .handler = api_outcomes_create,
+	  .flags = APIR | NEEDS_CSRF, .roles = ROLE_STAFF },
+	{ .method = M_GET, .pattern = "/api/v1/outcomes/due", .handler = api_outcomes_due, .flags = APIR,
+	  .roles = ROLE_STAFF },
+	/* --- end of outcome measures --- */
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

@@ -35,6 +35,12 @@ struct store_audit_query {
 	char actor_like[2 * STORE_EMAIL_MAX + 2];
 	char action_like[2 * STORE_ACTION_MAX + 2];
 	int limit; /* 1..1000 */
+	int64_t subject_id; /* > 0: also the listings with this person among their subjects */
+};
+
+/* A row of audit_subjects (store_ops.audit_subjects). */
+struct store_audit_subject {
+	int64_t seq, org_id, person_id;
 };
 
 /* Upper bound of one page of store_audit_each: a page is read into memory and the
@@ -257,6 +263,10 @@ struct store_ops {
 			  size_t *n);
 	/* At most max entries with seq > after_seq, ascending, into out[]. */
 	int (*audit_page)(struct store *s, int64_t after_seq, struct audit_entry *out, size_t max, size_t *n);
+	/* The audit_subjects rows of the given entries (1..STORE_AUDIT_PAGE seqs), ordered by
+	 * seq, person_id. */
+	int (*audit_subjects)(struct store *s, const int64_t *seqs, size_t n, struct store_audit_subject **out,
+			      size_t *nout);
 
 	/* ---- the person's path: as in store.h, after store.c's checks; times set ---- */
 	int (*programme_create)(struct store *s, int64_t org_id, struct programme *p);
@@ -388,6 +398,13 @@ struct store_ops {
 			struct store_plan_version *out);
 	int (*plan_versions)(struct store *s, int64_t org_id, int64_t enrolment_id, bool with_json,
 			     struct store_plan_version **out, size_t *n);
+	int (*plan_latest_many)(struct store *s, int64_t org_id, const int64_t *ids, size_t nids,
+				struct store_plan_version **out, size_t *n);
+	int (*steps_get_many)(struct store *s, int64_t org_id, const int64_t *ids, size_t nids,
+			      struct store_step (*out)[12]);
+	int (*step_wording_get)(struct store *s, int64_t org_id, struct store_step_wording *out);
+	int (*step_wording_set)(struct store *s, int64_t org_id, const struct store_step_wording *w,
+				int64_t by_user, int64_t at);
 
 	/* ---- Twelve Step Facilitation (issue 5): as in store.h, after store.c's checks ---- */
 	int (*fac_stance_add)(struct store *s, int64_t org_id, struct fac_stance *st);
@@ -403,6 +420,8 @@ struct store_ops {
 				int32_t **days, size_t *n);
 	int (*fac_profile_get)(struct store *s, int64_t org_id, int64_t person_id, struct fac_profile *out);
 	int (*fac_profile_set)(struct store *s, int64_t org_id, const struct fac_profile *p);
+	int (*fac_engagement)(struct store *s, int64_t org_id, const int64_t *person_ids, size_t n, int32_t from,
+			      int32_t to, struct fac_engagement *out);
 	int (*fac_revisits_due)(struct store *s, int64_t org_id, int64_t therapist_id, int32_t today, int limit,
 				struct fac_revisit **out, size_t *n);
 
@@ -416,6 +435,8 @@ struct store_ops {
 			struct store_note_addendum **addenda, size_t *naddenda);
 	int (*note_list)(struct store *s, int64_t org_id, int64_t person_id, int64_t viewer, const char *type,
 			 int limit, int offset, struct store_note **out, size_t *n, int64_t *total);
+	int (*note_heads)(struct store *s, int64_t org_id, int64_t person_id, struct store_note_head **out,
+			  size_t *n);
 	int (*note_draft_count)(struct store *s, int64_t org_id, int64_t person_id, int64_t *n);
 	int (*note_drafts_overdue)(struct store *s, int64_t org_id, int64_t author, int32_t before, int limit,
 				   struct store_note_draft **out, size_t *n);
@@ -425,6 +446,107 @@ struct store_ops {
 				   struct store_session_details *d, int64_t by_user);
 	int (*session_group_notes)(struct store *s, int64_t org_id, int64_t session_id, int64_t person_id,
 				   int64_t viewer, int limit, struct store_note **out, size_t *n);
+
+	/* ---- relapses (issue 6): as in store.h, after store.c's checks ---- */
+	int (*relapse_create)(struct store *s, int64_t org_id, struct store_relapse *r);
+	int (*relapse_update)(struct store *s, int64_t org_id, struct store_relapse *r, const char *expected_status,
+			      bool sober_since_set, int32_t sober_since);
+	int (*relapse_get)(struct store *s, int64_t org_id, int64_t id, struct store_relapse *out);
+	int (*relapse_by_test)(struct store *s, int64_t org_id, int64_t test_id, struct store_relapse *out);
+	int (*relapse_list)(struct store *s, int64_t org_id, int64_t person_id, int64_t therapist_id,
+			    const char *status, int limit, struct store_relapse **out, size_t *n);
+	int (*sober_since_get)(struct store *s, int64_t org_id, int64_t person_id, int32_t *day);
+	int (*sober_since_set)(struct store *s, int64_t org_id, int64_t person_id, int32_t day, int64_t by_user);
+	int (*relapse_settings_get)(struct store *s, int64_t org_id, bool *show_sober_since);
+	int (*relapse_settings_set)(struct store *s, int64_t org_id, bool show_sober_since, int64_t by_user);
+
+	/* ---- therapist training (issue 7): as in store.h, after store.c's checks ---- */
+	int (*training_courses)(struct store *s, int64_t org_id, struct store_training_course **out, size_t *n);
+	int (*training_course_add)(struct store *s, int64_t org_id, const struct store_training_course *c);
+	int (*training_records)(struct store *s, int64_t org_id, int64_t user_id, struct store_training_record **out,
+				size_t *n);
+	int (*training_set)(struct store *s, int64_t org_id, int64_t user_id, struct store_training_record *recs,
+			    size_t n, int64_t by_user);
+	int (*training_certified_count)(struct store *s, int64_t org_id, int32_t on_day, int64_t *n);
+	int (*session_override_get)(struct store *s, int64_t org_id, int64_t session_id,
+				    struct store_session_override *out);
+	int (*session_override_set)(struct store *s, int64_t org_id, int64_t session_id, const char *reason,
+				    int64_t by_user);
+
+	/* ---- sobriety tests (issue 6): as in store.h, after store.c's checks; times set ---- */
+	int (*substance_seed)(struct store *s, int64_t org_id, int *added);
+	int (*substance_list)(struct store *s, int64_t org_id, bool include_inactive, struct substance_class **out,
+			      size_t *n);
+	int (*substance_add)(struct store *s, int64_t org_id, struct substance_class *c);
+	int (*substance_update)(struct store *s, int64_t org_id, const struct substance_class *c);
+	int (*substance_delete)(struct store *s, int64_t org_id, int64_t id);
+	int (*sob_test_create)(struct store *s, int64_t org_id, struct sob_test *t);
+	int (*sob_test_get)(struct store *s, int64_t org_id, int64_t id, struct sob_test *out);
+	int (*sob_test_list)(struct store *s, int64_t org_id, int64_t person_id, int limit, struct sob_test **out,
+			     size_t *n);
+	int (*sob_test_lab)(struct store *s, int64_t org_id, const struct sob_test *t);
+	int (*sob_med_add)(struct store *s, int64_t org_id, struct sob_medication *m);
+	int (*sob_med_end)(struct store *s, int64_t org_id, int64_t id, int32_t to_day);
+	int (*sob_med_list)(struct store *s, int64_t org_id, int64_t person_id, struct sob_medication **out,
+			    size_t *n);
+	int (*sob_rule_set)(struct store *s, int64_t org_id, struct sob_rule *r);
+	int (*sob_rule_list)(struct store *s, int64_t org_id, int64_t programme_id, struct sob_rule **out, size_t *n);
+	int (*sob_zero_get)(struct store *s, int64_t org_id, int64_t programme_id, bool *on);
+	int (*sob_zero_set)(struct store *s, int64_t org_id, int64_t programme_id, bool on, int64_t by_user,
+			    int64_t at);
+	int (*sob_draw_put)(struct store *s, int64_t org_id, struct sob_draw *d, bool *inserted);
+	int (*sob_draw_list)(struct store *s, int64_t org_id, int32_t from, int32_t to, int64_t person_id, int limit,
+			     struct sob_draw **out, size_t *n);
+	int (*sob_selected_count)(struct store *s, int64_t org_id, int64_t enrolment_id, int32_t from, int32_t to,
+				  int64_t *n);
+	int (*sob_fairness)(struct store *s, int64_t org_id, int32_t from, int32_t to, struct sob_fairness **out,
+			    size_t *n);
+
+	/* ---- the programme report (issue 7): as in store.h, after store.c's checks ---- */
+	int (*report_rows)(struct store *s, int64_t org_id, int64_t programme_id, int32_t from, int32_t to,
+			   struct store_report_rows *out);
+
+	/* ---- outcome measures (issue 6): as in store.h, after store.c's checks ---- */
+	int (*outcome_add)(struct store *s, int64_t org_id, struct outcome_result *r);
+	int (*outcome_get)(struct store *s, int64_t org_id, int64_t id, struct outcome_result *out);
+	int (*outcome_list)(struct store *s, int64_t org_id, int64_t person_id, struct outcome_result **out,
+			    size_t *n);
+	int (*outcome_mark_error)(struct store *s, int64_t org_id, int64_t id, int64_t by_user, int64_t at,
+				  const char *reason);
+	int (*outcome_open_events)(struct store *s, int64_t org_id, struct enrolment_event **out, size_t *n);
+	int (*outcome_points)(struct store *s, int64_t org_id, int64_t programme_id, struct outcome_point **out,
+			      size_t *n, bool *configured);
+	int (*outcome_point_add)(struct store *s, int64_t org_id, struct outcome_point *p);
+	int (*outcome_point_remove)(struct store *s, int64_t org_id, int64_t programme_id, int64_t id);
+	int (*outcome_schedule_seed)(struct store *s, int64_t org_id, int64_t programme_id,
+				     struct outcome_point *pts, size_t n, bool *seeded);
+	int (*outcome_link_create)(struct store *s, int64_t org_id, struct outcome_link *l);
+	int (*outcome_link_find)(struct store *s, const char *token_hash, struct outcome_link *out);
+	int (*outcome_link_list)(struct store *s, int64_t org_id, int64_t person_id, struct outcome_link **out,
+				 size_t *n);
+	int (*outcome_link_consume)(struct store *s, const char *token_hash, int64_t now, struct outcome_result *r);
+	int (*outcome_attempt)(struct store *s, const char *addr_hash, bool record, int64_t at, int64_t since,
+			       int64_t *n);
+
+	/* ---- the network report (issue 7): as in store.h, after store.c's checks ---- */
+	int (*network_join)(struct store *s, int64_t org_id, int64_t by_user, int64_t at, bool *joined);
+	int (*network_leave)(struct store *s, int64_t org_id, bool *left);
+	int (*network_member_get)(struct store *s, int64_t org_id, struct network_member *out);
+	int (*network_members)(struct store *s, struct network_member **out, size_t *n);
+	int (*network_import_put)(struct store *s, struct network_import *imp, const char *body, bool *replaced);
+	int (*network_import_list)(struct store *s, const char *template_key, int32_t from, int32_t to,
+				   struct network_import **out, size_t *n);
+	int (*network_import_body)(struct store *s, int64_t id, char **body);
+	int (*network_import_remove)(struct store *s, int64_t id);
+
+	/* ---- an organisation's own questionnaire definitions (issue 6): as in store.h ---- */
+	int (*orgq_put)(struct store *s, int64_t org_id, const struct org_questionnaire *q, const char *json,
+			bool *replaced);
+	int (*orgq_get)(struct store *s, int64_t org_id, const char *questionnaire, struct org_questionnaire *out);
+	int (*orgq_body)(struct store *s, int64_t org_id, const char *questionnaire, struct org_questionnaire *out,
+			 char **json);
+	int (*orgq_list)(struct store *s, int64_t org_id, struct org_questionnaire **out, size_t *n);
+	int (*orgq_remove)(struct store *s, int64_t org_id, const char *questionnaire);
 
 	/* Tests only (store_testing.h): runs constant SQL without results. */
 	int (*testing_exec)(struct store *s, const char *sql);

@@ -10,6 +10,18 @@
 
 #define NOTES_COL(type, st, field) { (type), offsetof(st, field), sizeof(((st *)0)->field) }
 
+/* The timeline's view of a note (store_note_head): no text, no addenda count. */
+#define STORE_NOTE_HEAD_COLS "n.id, n.type, n.on_day, n.author, n.drafted_at, n.signed_at"
+static const struct store_col notes_head_cols[] = {
+	NOTES_COL(SCOL_I64, struct store_note_head, id),
+	NOTES_COL(SCOL_TEXT, struct store_note_head, type),
+	NOTES_COL(SCOL_DAY, struct store_note_head, on_day),
+	NOTES_COL(SCOL_I64, struct store_note_head, author),
+	NOTES_COL(SCOL_I64, struct store_note_head, drafted_at),
+	NOTES_COL(SCOL_I64, struct store_note_head, signed_at),
+};
+static const struct store_cols notes_head_map = { notes_head_cols, 6 };
+
 #define STORE_NOTE_COLS                                                                            \
 	"n.id, n.org_id, n.person_id, n.enrolment_id, n.type, n.on_day, n.author, n.text, n.step, "  \
 	"n.goal, n.assignment, n.session_id, n.drafted_on, n.drafted_at, n.updated_at, n.signed_at, " \

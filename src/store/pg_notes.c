@@ -136,6 +136,32 @@ static int pg_note_get(struct store *s, int64_t org_id, int64_t id, struct store
 	return pg_end(pg, c, ret, "note_get: commit");
 }
 
+static int pg_note_heads(struct store *s, int64_t org_id, int64_t person_id, struct store_note_head **out,
+			 size_t *n)
+{
+	struct pg_store *pg = pg_of(s);
+	const char *v[] = { I64(org_id), I64(person_id), I64(STORE_NOTE_HEADS_MAX) };
+	int64_t k = 0;
+	int ret;
+	PGconn *c = pg_begin(pg, &ret, "note_heads: begin", PG_SNAPSHOT);
+	if (!ret)
+		ret = pg_i(c, "note_heads: person", PG_NOTE_PERSON_EXISTS, 2, v, &k);
+	if (!ret && !k)
+		ret = store_error(STORE_NOTFOUND, "note_heads: no such person");
+	if (!ret)
+		ret = pg_rows(c, "note_heads",
+			      "SELECT " STORE_NOTE_HEAD_COLS " FROM notes n WHERE n.org_id = $1 AND n.person_id = $2 "
+			      "ORDER BY n.on_day DESC, n.id DESC LIMIT $3",
+			      NVALS(v), v, &notes_head_map, sizeof **out, (void **)out, n, NULL);
+	ret = pg_end(pg, c, ret, "note_heads: commit");
+	if (ret) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return ret;
+}
+
 static int pg_note_list(struct store *s, int64_t org_id, int64_t person_id, int64_t viewer, const char *type,
 			int limit, int offset, struct store_note **out, size_t *n, int64_t *total)
 {

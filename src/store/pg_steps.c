@@ -200,3 +200,97 @@ static int pg_plan_versions(struct store *s, int64_t org_id, int64_t enrolment_i
 	}
 	return ret;
 }
+
+/* ---- the latest plans of many enrolments; the organisation's step wording ---- */
+
+static int pg_plan_latest_many(struct store *s, int64_t org_id, const int64_t *ids, size_t nids,
+			       struct store_plan_version **out, size_t *n)
+{
+	struct pg_store *pg = pg_of(s);
+	char *list = steps_id_list(ids, nids, '{', '}');
+	const char *v[] = { I64(org_id), list };
+	int ret;
+	PGconn *c = pg_get(pg, &ret);
+	if (c) {
+		ret = pg_plan_collect(c, "plan_latest_many",
+				      /* Only the latest row of each (the UNIQUE key's index, backwards):
+				       * earlier versions' JSON is never read. */
+				      "SELECT pv.enrolment_id, pv.number, pv.author, pv.created_at, pv.json "
+				      "FROM (SELECT DISTINCT unnest($2::bigint[]) AS id) ids CROSS JOIN LATERAL "
+				      "(SELECT " STORE_PLAN_COLS ", json FROM plan_versions "
+				      "WHERE org_id = $1 AND enrolment_id = ids.id ORDER BY number DESC LIMIT 1) pv "
+				      "ORDER BY pv.enrolment_id",
+				      NVALS(v), v, out, n);
+		pg_put(pg, c);
+	}
+	free(list);
+	return ret;
+}
+
+static int pg_step_wording_get(struct store *s, int64_t org_id, struct store_step_wording *out)
+{
+	struct pg_store *pg = pg_of(s);
+	const char *v[] = { I64(org_id) };
+	struct steps_wording_row *rows = NULL;
+	size_t n = 0;
+	int ret;
+	PGconn *c = pg_get(pg, &ret);
+	if (c) {
+		ret = pg_rows(c, "step_wording_get",
+			      "SELECT " STORE_STEP_WORDING_COLS " FROM step_wording WHERE org_id = $1 ORDER BY step, lang",
+			      NVALS(v), v, &steps_wording_map, sizeof *rows, (void **)&rows, &n, NULL);
+		pg_put(pg, c);
+	}
+	if (!ret)
+		steps_wording_fill(rows, n, out);
+	free(rows);
+	return ret;
+}
+
+static int pg_step_wording_set(struct store *s, int64_t org_id, const struct store_step_wording *w, int64_t by_user,
+			       int64_t at)
+{
+	struct pg_store *pg = pg_of(s);
+	const char *v[] = { I64(org_id) };
+	int ret;
+	PGconn *c = pg_begin(pg, &ret, "step_wording_set: begin", PG_WRITE);
+	if (!ret)
+		ret = pg_w(c, "step_wording_set: clear", "DELETE FROM step_wording WHERE org_id = $1", NVALS(v), v, NULL,
+			   NULL);
+	for (int i = 0; !ret && i < 12; i++)
+		for (int l = 0; !ret && l < 3; l++) {
+			if (!w->name[i][l][0])
+				continue;
+			const char *r[] = { I64(org_id), I64(i + 1), steps_wording_langs[l], w->name[i][l], I64(by_user),
+					    I64(at) };
+			ret = pg_w(c, "step_wording_set",
+				   "INSERT INTO step_wording (org_id, step, lang, name, updated_by, updated_at) "
+				   "VALUES ($1, $2, $3, $4, $5, $6)",
+				   NVALS(r), r, NULL, NULL);
+		}
+	return pg_end(pg, c, ret, "step_wording_set: commit");
+}
+
+static int pg_steps_get_many(struct store *s, int64_t org_id, const int64_t *ids, size_t nids,
+			     struct store_step (*out)[12])
+{
+	struct pg_store *pg = pg_of(s);
+	char *list = steps_id_list(ids, nids, '{', '}');
+	const char *v[] = { I64(org_id), list };
+	struct steps_many_row *rows = NULL;
+	size_t n = 0;
+	int ret;
+	PGconn *c = pg_get(pg, &ret);
+	if (c) {
+		ret = pg_rows(c, "steps_get_many",
+			      "SELECT " STORE_STEP_MANY_COLS " FROM step_states "
+			      "WHERE org_id = $1 AND enrolment_id = ANY ($2::bigint[]) ORDER BY enrolment_id, step",
+			      NVALS(v), v, &steps_many_map, sizeof *rows, (void **)&rows, &n, NULL);
+		pg_put(pg, c);
+	}
+	free(list);
+	if (!ret)
+		steps_many_fill(rows, n, ids, nids, out);
+	free(rows);
+	return ret;
+}

@@ -31,6 +31,8 @@ static const char SQL_NOTE_ADDENDA[] = "SELECT " STORE_NOTE_ADDENDUM_COLS " FROM
 static const char SQL_NOTE_LIST_COUNT[] = "SELECT count(*)" SQL_NOTE_LIST_WHERE;
 static const char SQL_NOTE_LIST[] = "SELECT " STORE_NOTE_COLS SQL_NOTE_LIST_WHERE
 				    " ORDER BY n.on_day DESC, n.id DESC LIMIT ?5 OFFSET ?6";
+static const char SQL_NOTE_HEADS[] = "SELECT " STORE_NOTE_HEAD_COLS " FROM notes n "
+				     "WHERE n.org_id = ?1 AND n.person_id = ?2 ORDER BY n.on_day DESC, n.id DESC LIMIT ?3";
 static const char SQL_NOTE_DRAFT_COUNT[] =
 	"SELECT count(*) FROM notes WHERE org_id = ?1 AND person_id = ?2 AND signed_at IS NULL";
 static const char SQL_NOTE_OVERDUE[] =
@@ -145,6 +147,23 @@ static int sq_note_get(struct store *s, int64_t org_id, int64_t id, struct store
 		ret = sq_rows(c, SQL_NOTE_ADDENDA, "note_get: addenda", v, NV(v), &notes_addendum_map,
 			      sizeof **addenda, (void **)addenda, naddenda);
 	return sq_end_read(sq, c, ret, "note_get: commit");
+}
+
+static int sq_note_heads(struct store *s, int64_t org_id, int64_t person_id, struct store_note_head **out,
+			 size_t *n)
+{
+	struct sq_store *sq = sq_of(s);
+	const struct sq_val v[] = { V_I(org_id), V_I(person_id), V_I(STORE_NOTE_HEADS_MAX) };
+	int64_t k = 0;
+	int ret;
+	struct sq_conn *c = sq_begin_read(sq, &ret, "note_heads: begin");
+	if (!ret)
+		ret = sq_i(c, SQL_NOTE_PERSON_EXISTS, "note_heads: person", v, 2, &k);
+	if (!ret && !k)
+		ret = store_error(STORE_NOTFOUND, "note_heads: no such person");
+	if (!ret)
+		ret = sq_rows(c, SQL_NOTE_HEADS, "note_heads", v, NV(v), &notes_head_map, sizeof **out, (void **)out, n);
+	return sq_end_read(sq, c, ret, "note_heads: commit");
 }
 
 static int sq_note_list(struct store *s, int64_t org_id, int64_t person_id, int64_t viewer, const char *type,

@@ -198,3 +198,101 @@ static int sq_plan_versions(struct store *s, int64_t org_id, int64_t enrolment_i
 	}
 	return ret;
 }
+
+/* ---- the latest plans of many enrolments; the organisation's step wording ---- */
+
+static const char SQL_PLAN_LATEST_MANY[] =
+	"SELECT " STORE_PLAN_COLS ", json FROM plan_versions pv "
+	"WHERE org_id = ?1 AND enrolment_id IN (SELECT value FROM json_each(?2)) "
+	"AND number = (SELECT max(number) FROM plan_versions x WHERE x.org_id = ?1 AND x.enrolment_id = pv.enrolment_id) "
+	"ORDER BY enrolment_id";
+static const char SQL_STEP_WORDING_GET[] =
+	"SELECT " STORE_STEP_WORDING_COLS " FROM step_wording WHERE org_id = ?1 ORDER BY step, lang";
+static const char SQL_STEP_WORDING_CLEAR[] = "DELETE FROM step_wording WHERE org_id = ?1";
+static const char SQL_STEP_WORDING_INSERT[] =
+	"INSERT INTO step_wording (org_id, step, lang, name, updated_by, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+static int sq_plan_latest_many(struct store *s, int64_t org_id, const int64_t *ids, size_t nids,
+			       struct store_plan_version **out, size_t *n)
+{
+	struct sq_store *sq = sq_of(s);
+	char *list = steps_id_list(ids, nids, '[', ']');
+	const struct sq_val v[] = { V_I(org_id), V_T(list) };
+	int ret;
+	struct sq_conn *c = sq_begin_read(sq, &ret, "plan_latest_many: begin");
+	if (!ret) {
+		sqlite3_stmt *st = sq_prep(c, SQL_PLAN_LATEST_MANY, v, NV(v));
+		ret = st ? sq_plan_collect(c, st, "plan_latest_many", out, n) : STORE_ERROR;
+	}
+	ret = sq_end_read(sq, c, ret, "plan_latest_many: commit");
+	free(list);
+	if (ret) {
+		store_plan_versions_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return ret;
+}
+
+static int sq_step_wording_get(struct store *s, int64_t org_id, struct store_step_wording *out)
+{
+	struct sq_store *sq = sq_of(s);
+	const struct sq_val v[] = { V_I(org_id) };
+	struct steps_wording_row *rows = NULL;
+	size_t n = 0;
+	int ret;
+	struct sq_conn *c = sq_begin_read(sq, &ret, "step_wording_get: begin");
+	if (!ret)
+		ret = sq_rows(c, SQL_STEP_WORDING_GET, "step_wording_get", v, NV(v), &steps_wording_map, sizeof *rows,
+			      (void **)&rows, &n);
+	ret = sq_end_read(sq, c, ret, "step_wording_get: commit");
+	if (!ret)
+		steps_wording_fill(rows, n, out);
+	free(rows);
+	return ret;
+}
+
+static int sq_step_wording_set(struct store *s, int64_t org_id, const struct store_step_wording *w, int64_t by_user,
+			       int64_t at)
+{
+	struct sq_store *sq = sq_of(s);
+	const struct sq_val v[] = { V_I(org_id) };
+	int ret;
+	struct sq_conn *c = sq_begin(sq, &ret, "step_wording_set: begin");
+	if (!ret)
+		ret = sq_w(c, SQL_STEP_WORDING_CLEAR, "step_wording_set: clear", v, NV(v), NULL);
+	for (int i = 0; !ret && i < 12; i++)
+		for (int l = 0; !ret && l < 3; l++) {
+			if (!w->name[i][l][0])
+				continue;
+			const struct sq_val r[] = { V_I(org_id), V_I(i + 1), V_T(steps_wording_langs[l]),
+						    V_T(w->name[i][l]), V_I(by_user), V_I(at) };
+			ret = sq_w(c, SQL_STEP_WORDING_INSERT, "step_wording_set", r, NV(r), NULL);
+		}
+	return sq_end(sq, c, ret, "step_wording_set: commit");
+}
+
+static const char SQL_STEPS_GET_MANY[] =
+	"SELECT " STORE_STEP_MANY_COLS " FROM step_states "
+	"WHERE org_id = ?1 AND enrolment_id IN (SELECT value FROM json_each(?2)) ORDER BY enrolment_id, step";
+
+static int sq_steps_get_many(struct store *s, int64_t org_id, const int64_t *ids, size_t nids,
+			     struct store_step (*out)[12])
+{
+	struct sq_store *sq = sq_of(s);
+	char *list = steps_id_list(ids, nids, '[', ']');
+	const struct sq_val v[] = { V_I(org_id), V_T(list) };
+	struct steps_many_row *rows = NULL;
+	size_t n = 0;
+	int ret;
+	struct sq_conn *c = sq_begin_read(sq, &ret, "steps_get_many: begin");
+	if (!ret)
+		ret = sq_rows(c, SQL_STEPS_GET_MANY, "steps_get_many", v, NV(v), &steps_many_map, sizeof *rows,
+			      (void **)&rows, &n);
+	ret = sq_end_read(sq, c, ret, "steps_get_many: commit");
+	free(list);
+	if (!ret)
+		steps_many_fill(rows, n, ids, nids, out);
+	free(rows);
+	return ret;
+}

@@ -468,10 +468,65 @@ int store_login_failure_clear(struct store *s, const char *email)
 
 /* ---- audit log ---- */
 
+/* A listing names at most this many persons (a page of a list is at most LIST_MAX). */
+enum { AUDIT_SUBJECTS_MAX = 10000 };
+
 static bool audit_entry_ok(const struct audit_entry *e)
 {
+	if (e->nsubjects > AUDIT_SUBJECTS_MAX || (e->nsubjects && !e->subjects))
+		return false;
+	for (size_t i = 0; i < e->nsubjects; i++)
+		if (e->subjects[i] <= 0 || (i && e->subjects[i] <= e->subjects[i - 1]))
+			return false; /* ascending without repeats, as the hash and the table have them */
 	return FIELD_OK(e->actor) && FIELD_OK(e->action) && e->action[0] && FIELD_OK(e->object_type) &&
 	       FIELD_OK(e->object_id) && FIELD_OK(e->addr) && FIELD_OK(e->detail);
+}
+
+/* Loads the audit_subjects rows of es[0..n) (n <= LIST_MAX). Rows of another
+ * organisation than their entry's are dropped here, so an edited org_id shows up in
+ * audit_verify as a changed list of subjects. */
+static int audit_subject_rows(struct store *s, const struct audit_entry *es, size_t n,
+			      struct store_audit_subject **rows, size_t *nrows)
+{
+	*rows = NULL;
+	*nrows = 0;
+	if (!n)
+		return STORE_OK;
+	int64_t *seqs = xmalloc(n * sizeof *seqs);
+	for (size_t i = 0; i < n; i++)
+		seqs[i] = es[i].seq;
+	int ret = s->ops->audit_subjects(s, seqs, n, rows, nrows);
+	free(seqs);
+	return ret;
+}
+
+/* Points each entry at its subjects, copied into ids (room for nrows). es ascending or
+ * descending by seq; rows ascending by seq, person_id. */
+static void audit_subjects_attach(struct audit_entry *es, size_t n, const struct store_audit_subject *rows,
+				  size_t nrows, int64_t *ids)
+{
+	size_t used = 0;
+	for (size_t i = 0; i < n; i++) {
+		es[i].subjects = NULL;
+		es[i].nsubjects = 0;
+		/* Binary search for the first row of this seq. */
+		size_t lo = 0, hi = nrows;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (rows[mid].seq < es[i].seq)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		size_t start = used;
+		for (size_t k = lo; k < nrows && rows[k].seq == es[i].seq; k++)
+			if (rows[k].org_id == es[i].org_id)
+				ids[used++] = rows[k].person_id;
+		if (used > start) {
+			es[i].subjects = &ids[start];
+			es[i].nsubjects = used - start;
+		}
+	}
 }
 
 int store_audit_append(struct store *s, struct audit_entry *entries, size_t n, audit_hash_fn hash)
@@ -519,7 +574,30 @@ int store_audit_list(struct store *s, const struct audit_filter *f, struct audit
 	if (f->action[0])
 		like_pattern(q.action_like, sizeof q.action_like, f->action, false);
 	q.limit = f->limit < 1 ? 1 : f->limit > LIST_MAX ? LIST_MAX : f->limit;
-	return s->ops->audit_list(s, &q, out, n);
+	if (f->object_id[0] && (!f->object_type[0] || !strcmp(f->object_type, "person")) &&
+	    parse_int64(f->object_id, 1, INT64_MAX, &q.subject_id) != 0)
+		q.subject_id = 0;
+	int ret = s->ops->audit_list(s, &q, out, n);
+	if (ret || !*n)
+		return ret;
+	/* The listings' subjects go into the same allocation, after the entries, so that the
+	 * caller's free(*out) frees them too. */
+	struct store_audit_subject *rows;
+	size_t nrows;
+	ret = audit_subject_rows(s, *out, *n, &rows, &nrows);
+	if (ret) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return ret;
+	}
+	if (nrows) {
+		struct audit_entry *es = xrealloc(*out, *n * sizeof *es + nrows * sizeof(int64_t));
+		audit_subjects_attach(es, *n, rows, nrows, (int64_t *)(void *)(es + *n));
+		*out = es;
+	}
+	free(rows);
+	return STORE_OK;
 }
 
 int store_audit_each(struct store *s, int64_t after_seq, int (*cb)(const struct audit_entry *e, void *arg),
@@ -537,11 +615,18 @@ int store_audit_each(struct store *s, int64_t after_seq, int (*cb)(const struct 
 		ret = s->ops->audit_page(s, after_seq, page, STORE_AUDIT_PAGE, &n);
 		if (ret || !n)
 			break;
-		for (size_t i = 0; i < n; i++) {
+		struct store_audit_subject *rows;
+		size_t nrows;
+		if ((ret = audit_subject_rows(s, page, n, &rows, &nrows)))
+			break;
+		int64_t *ids = xmalloc((nrows ? nrows : 1) * sizeof *ids);
+		audit_subjects_attach(page, n, rows, nrows, ids);
+		free(rows);
+		for (size_t i = 0; i < n && !ret; i++)
 			ret = cb(&page[i], arg);
-			if (ret)
-				goto out;
-		}
+		free(ids);
+		if (ret)
+			goto out;
 		after_seq = page[n - 1].seq;
 		if (n < STORE_AUDIT_PAGE)
 			break;
@@ -2253,6 +2338,19 @@ int store_fac_profile_get(struct store *s, int64_t org_id, int64_t person_id, st
 	return s->ops->fac_profile_get(s, org_id, person_id, out);
 }
 
+int store_fac_engagement(struct store *s, int64_t org_id, const int64_t *person_ids, size_t n, int32_t from,
+			 int32_t to, struct fac_engagement *out)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (n == 0)
+		return STORE_OK;
+	if (!person_ids || !out || n > LIST_MAX || from == DATE_NONE || to == DATE_NONE)
+		return store_error(STORE_INVALID, "fac_engagement: bad arguments");
+	memset(out, 0, n * sizeof *out);
+	return s->ops->fac_engagement(s, org_id, person_ids, n, from, to, out);
+}
+
 int store_fac_profile_set(struct store *s, int64_t org_id, const struct fac_profile *p)
 {
 	CHECK_STORE(s);
@@ -2359,6 +2457,64 @@ void store_plan_versions_free(struct store_plan_version *v, size_t n)
 	free(v);
 }
 
+int store_plan_latest_many(struct store *s, int64_t org_id, const int64_t *ids, size_t nids,
+			   struct store_plan_version **out, size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "plan_latest_many");
+	CHECK_ORG(org_id);
+	if ((!ids && nids) || nids > STORE_PLAN_MANY_MAX)
+		return store_error(STORE_INVALID, "plan_latest_many: bad arguments");
+	if (nids == 0)
+		return STORE_OK;
+	return s->ops->plan_latest_many(s, org_id, ids, nids, out, n);
+}
+
+int store_steps_get_many(struct store *s, int64_t org_id, const int64_t *ids, size_t nids,
+			 struct store_step (*out)[12])
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if ((!ids || !out) && nids)
+		return store_error(STORE_INVALID, "steps_get_many: bad arguments");
+	if (nids > STORE_PLAN_MANY_MAX)
+		return store_error(STORE_INVALID, "steps_get_many: too many");
+	for (size_t i = 0; i < nids; i++)
+		for (int k = 0; k < 12; k++) {
+			out[i][k] = (struct store_step){ .step = k + 1, .since = DATE_NONE };
+			copy_str(out[i][k].status, sizeof out[i][k].status, "not_started");
+		}
+	if (nids == 0)
+		return STORE_OK;
+	return s->ops->steps_get_many(s, org_id, ids, nids, out);
+}
+
+int store_step_wording_get(struct store *s, int64_t org_id, struct store_step_wording *out)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!out)
+		return store_error(STORE_INVALID, "step_wording_get: no result pointer");
+	memset(out, 0, sizeof *out);
+	return s->ops->step_wording_get(s, org_id, out);
+}
+
+int store_step_wording_set(struct store *s, int64_t org_id, const struct store_step_wording *w, int64_t by_user,
+			   int64_t at)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!w || by_user <= 0)
+		return store_error(STORE_INVALID, "step_wording_set: bad arguments");
+	for (int i = 0; i < 12; i++)
+		for (int l = 0; l < 3; l++) {
+			const char *f = w->name[i][l];
+			if (!TEXT_OK(w->name[i][l]) || strpbrk(f, "\t\r\n"))
+				return store_error(STORE_INVALID, "step_wording_set: bad name");
+		}
+	return s->ops->step_wording_set(s, org_id, w, by_user, at);
+}
+
 /* ---- clinical notes (issue 4) ---- */
 
 static const char *const note_types[] = { "individual", "group", "step_presentation", "phone", "other", NULL };
@@ -2451,6 +2607,15 @@ int store_note_list(struct store *s, int64_t org_id, int64_t person_id, int64_t 
 	return s->ops->note_list(s, org_id, person_id, viewer, type, limit, offset, out, n, total);
 }
 
+int store_note_heads(struct store *s, int64_t org_id, int64_t person_id, struct store_note_head **out,
+		     size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "note_heads");
+	CHECK_ORG(org_id);
+	return s->ops->note_heads(s, org_id, person_id, out, n);
+}
+
 int store_note_draft_count(struct store *s, int64_t org_id, int64_t person_id, int64_t *n)
 {
 	CHECK_STORE(s);
@@ -2540,6 +2705,418 @@ int store_session_group_notes(struct store *s, int64_t org_id, int64_t session_i
 	return s->ops->session_group_notes(s, org_id, session_id, person_id, viewer, limit, out, n);
 }
 
+/* ---- the programme report (issue 7) ---- */
+
+void store_report_rows_free(struct store_report_rows *r)
+{
+	if (!r)
+		return;
+	free(r->enrolments);
+	free(r->events);
+	free(r->referrals);
+	free(r->attended);
+	free(r->steps);
+	free(r->meetings);
+	free(r->sponsors);
+	free(r->tests);
+	free(r->relapses);
+	free(r->outcomes);
+	memset(r, 0, sizeof *r);
+}
+
+int store_report_rows(struct store *s, int64_t org_id, int64_t programme_id, int32_t from, int32_t to,
+		      struct store_report_rows *out)
+{
+	CHECK_STORE(s);
+	if (!out)
+		return store_error(STORE_INVALID, "report_rows: no result pointer");
+	memset(out, 0, sizeof *out);
+	CHECK_ORG(org_id);
+	if (from == DATE_NONE || to == DATE_NONE || from > to)
+		return store_error(STORE_INVALID, "report_rows: bad period");
+	if (programme_id <= 0)
+		return store_error(STORE_NOTFOUND, "report_rows: no such programme");
+	out->from = from;
+	out->to = to;
+	int ret = s->ops->report_rows(s, org_id, programme_id, from, to, out);
+	if (ret) {
+		store_report_rows_free(out);
+		out->from = from;
+		out->to = to;
+	}
+	return ret;
+}
+
+/* ---- therapist training (issue 7) ---- */
+
+static bool training_key_ok(const char *k, size_t size)
+{
+	size_t len = strnlen(k, size);
+	if (len < 1 || len > 31 || len >= size)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!((k[i] >= 'a' && k[i] <= 'z') || (k[i] >= '0' && k[i] <= '9') || k[i] == '_'))
+			return false;
+	return true;
+}
+
+int store_training_courses(struct store *s, int64_t org_id, struct store_training_course **out, size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "training_courses");
+	CHECK_ORG(org_id);
+	return s->ops->training_courses(s, org_id, out, n);
+}
+
+int store_training_course_add(struct store *s, int64_t org_id, const struct store_training_course *c)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!c || !training_key_ok(c->key, sizeof c->key) || !text_in(c->name, sizeof c->name) ||
+	    c->required_days < 1 || c->required_days > STORE_TRAINING_DAYS_MAX)
+		return store_error(STORE_INVALID, "training_course_add: bad course");
+	return s->ops->training_course_add(s, org_id, c);
+}
+
+int store_training_records(struct store *s, int64_t org_id, int64_t user_id, struct store_training_record **out,
+			   size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "training_records");
+	CHECK_ORG(org_id);
+	if (user_id < 0)
+		return store_error(STORE_INVALID, "training_records: bad user");
+	return s->ops->training_records(s, org_id, user_id, out, n);
+}
+
+int store_training_set(struct store *s, int64_t org_id, int64_t user_id, struct store_training_record *recs,
+		       size_t n, int64_t by_user)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if ((!recs && n) || n > STORE_TRAINING_COURSES_MAX || by_user < 0)
+		return store_error(STORE_INVALID, "training_set: bad arguments");
+	if (user_id <= 0)
+		return store_error(STORE_NOTFOUND, "training_set: no such member");
+	int64_t now = now_seconds();
+	for (size_t i = 0; i < n; i++) {
+		struct store_training_record *r = &recs[i];
+		if (!training_key_ok(r->course_key, sizeof r->course_key) || r->days_attended < 0 ||
+		    r->days_attended > STORE_TRAINING_DAYS_MAX)
+			return store_error(STORE_INVALID, "training_set: bad record");
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(recs[j].course_key, r->course_key))
+				return store_error(STORE_INVALID, "training_set: a course twice");
+		r->user_id = user_id;
+		r->updated_at = now;
+		r->updated_by = by_user;
+	}
+	return s->ops->training_set(s, org_id, user_id, recs, n, by_user);
+}
+
+int store_training_certified_count(struct store *s, int64_t org_id, int32_t on_day, int64_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!n || on_day == DATE_NONE)
+		return store_error(STORE_INVALID, "training_certified_count: bad arguments");
+	*n = 0;
+	return s->ops->training_certified_count(s, org_id, on_day, n);
+}
+
+int store_session_override_get(struct store *s, int64_t org_id, int64_t session_id,
+			       struct store_session_override *out)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!out)
+		return store_error(STORE_INVALID, "session_override_get: no result pointer");
+	memset(out, 0, sizeof *out);
+	if (session_id <= 0)
+		return store_error(STORE_NOTFOUND, "session_override_get: no such session");
+	return s->ops->session_override_get(s, org_id, session_id, out);
+}
+
+int store_session_override_set(struct store *s, int64_t org_id, int64_t session_id, const char *reason,
+			       int64_t by_user)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!reason || strlen(reason) >= STORE_TRAINING_REASON_MAX ||
+	    !utf8_valid_text(reason, strlen(reason)) || by_user < 0)
+		return store_error(STORE_INVALID, "session_override_set: bad reason");
+	if (session_id <= 0)
+		return store_error(STORE_NOTFOUND, "session_override_set: no such session");
+	return s->ops->session_override_set(s, org_id, session_id, reason, by_user);
+}
+
+/* ---- sobriety tests (issue 6) ---- */
+
+static const char *const sob_kinds[] = { "breath", "drug", NULL };
+static const char *const sob_outcomes[] = { "done", "refused", NULL };
+static const char *const sob_samples[] = { "", "urine", "saliva", "blood", NULL };
+static const char *const sob_results[] = { "negative", "positive", "inconclusive", NULL };
+static const char *const sob_labs[] = { "", "confirmed", "not_confirmed", NULL };
+static const char *const sob_lab_results[] = { "", "confirmed", "not_confirmed", "partly", NULL };
+static const char *const sob_rule_kinds[] = { "percent", "monthly", NULL };
+
+static bool substance_ok(const struct substance_class *c)
+{
+	size_t len = strnlen(c->label, sizeof c->label);
+	return KEY_OK(c->key, false) && TEXT_OK(c->label) && len >= 1 && len <= 100 && c->sort_order >= 0 &&
+	       c->sort_order <= 10000;
+}
+
+int store_substance_seed(struct store *s, int64_t org_id, int *added)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	int dummy = 0;
+	return s->ops->substance_seed(s, org_id, added ? added : &dummy);
+}
+
+int store_substance_list(struct store *s, int64_t org_id, bool include_inactive, struct substance_class **out,
+			 size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "substance_list");
+	CHECK_ORG(org_id);
+	return s->ops->substance_list(s, org_id, include_inactive, out, n);
+}
+
+int store_substance_add(struct store *s, int64_t org_id, struct substance_class *c)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!c || !substance_ok(c))
+		return store_error(STORE_INVALID, "substance_add: bad class");
+	return s->ops->substance_add(s, org_id, c);
+}
+
+int store_substance_update(struct store *s, int64_t org_id, const struct substance_class *c)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!c || c->id <= 0 || !substance_ok(c))
+		return store_error(STORE_INVALID, "substance_update: bad class");
+	return s->ops->substance_update(s, org_id, c);
+}
+
+int store_substance_delete(struct store *s, int64_t org_id, int64_t id)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (id <= 0)
+		return store_error(STORE_NOTFOUND, "substance_delete: no such class");
+	return s->ops->substance_delete(s, org_id, id);
+}
+
+static bool sob_test_ok(const struct sob_test *t)
+{
+	if (t->person_id <= 0 || t->enrolment_id < 0 || t->taken_by <= 0 || t->recorded_by <= 0 || t->taken_at <= 0 ||
+	    t->on_day == DATE_NONE)
+		return false;
+	if (!TEXT_OK(t->kind) || !one_of(t->kind, sob_kinds) || !TEXT_OK(t->outcome) ||
+	    !one_of(t->outcome, sob_outcomes) || !TEXT_OK(t->sample) || !one_of(t->sample, sob_samples) ||
+	    !TEXT_OK(t->device) || !TEXT_OK(t->note) || !TEXT_OK(t->lab_result) ||
+	    !one_of(t->lab_result, sob_lab_results))
+		return false;
+	bool breath = !strcmp(t->kind, "breath"), done = !strcmp(t->outcome, "done");
+	if (breath && done ? (t->permille < 0 || t->permille > STORE_SOB_PERMILLE_MAX) : t->permille != -1)
+		return false;
+	if (breath && (t->sample[0] || t->nresults))
+		return false;
+	if (!done && t->nresults)
+		return false;
+	if (t->nresults < 0 || t->nresults > STORE_SOB_CLASSES_MAX || t->flag < 0 || t->flag > 2)
+		return false;
+	for (int i = 0; i < t->nresults; i++) {
+		const struct sob_result *r = &t->results[i];
+		if (!KEY_OK(r->class_key, false) || !TEXT_OK(r->result) || !one_of(r->result, sob_results) ||
+		    !TEXT_OK(r->lab) || !one_of(r->lab, sob_labs))
+			return false;
+		for (int j = 0; j < i; j++)
+			if (!strcmp(t->results[j].class_key, r->class_key))
+				return false;
+	}
+	return true;
+}
+
+int store_sob_test_create(struct store *s, int64_t org_id, struct sob_test *t)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!t || !sob_test_ok(t))
+		return store_error(STORE_INVALID, "sob_test_create: bad test");
+	t->recorded_at = now_seconds();
+	return s->ops->sob_test_create(s, org_id, t);
+}
+
+int store_sob_test_get(struct store *s, int64_t org_id, int64_t id, struct sob_test *out)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!out)
+		return store_error(STORE_INVALID, "sob_test_get: no result pointer");
+	memset(out, 0, sizeof *out);
+	if (id <= 0)
+		return store_error(STORE_NOTFOUND, "sob_test_get: no such test");
+	return s->ops->sob_test_get(s, org_id, id, out);
+}
+
+int store_sob_test_list(struct store *s, int64_t org_id, int64_t person_id, int limit, struct sob_test **out,
+			size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "sob_test_list");
+	CHECK_ORG(org_id);
+	if (person_id <= 0)
+		return store_error(STORE_INVALID, "sob_test_list: no person");
+	if (limit < 1 || limit > 500)
+		limit = 500;
+	return s->ops->sob_test_list(s, org_id, person_id, limit, out, n);
+}
+
+int store_sob_test_lab(struct store *s, int64_t org_id, const struct sob_test *t)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!t || t->id <= 0 || !sob_test_ok(t) || t->lab_by < 0 || t->lab_at < 0)
+		return store_error(STORE_INVALID, "sob_test_lab: bad test");
+	return s->ops->sob_test_lab(s, org_id, t);
+}
+
+int store_sob_med_add(struct store *s, int64_t org_id, struct sob_medication *m)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	size_t len = m ? strnlen(m->name, sizeof m->name) : 0;
+	if (!m || m->person_id <= 0 || !KEY_OK(m->class_key, false) || !TEXT_OK(m->name) || len < 1 || len > 200 ||
+	    m->from_day == DATE_NONE || (m->to_day != DATE_NONE && m->to_day < m->from_day) || m->created_by <= 0)
+		return store_error(STORE_INVALID, "sob_med_add: bad medication");
+	m->created_at = now_seconds();
+	return s->ops->sob_med_add(s, org_id, m);
+}
+
+int store_sob_med_end(struct store *s, int64_t org_id, int64_t id, int32_t to_day)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (to_day == DATE_NONE)
+		return store_error(STORE_INVALID, "sob_med_end: no day");
+	if (id <= 0)
+		return store_error(STORE_NOTFOUND, "sob_med_end: no such medication");
+	return s->ops->sob_med_end(s, org_id, id, to_day);
+}
+
+int store_sob_med_list(struct store *s, int64_t org_id, int64_t person_id, struct sob_medication **out,
+		       size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "sob_med_list");
+	CHECK_ORG(org_id);
+	if (person_id <= 0)
+		return store_error(STORE_INVALID, "sob_med_list: no person");
+	return s->ops->sob_med_list(s, org_id, person_id, out, n);
+}
+
+int store_sob_rule_set(struct store *s, int64_t org_id, struct sob_rule *r)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!r || r->programme_id <= 0 || !KEY_OK(r->phase_key, true) || !TEXT_OK(r->kind) ||
+	    !one_of(r->kind, sob_rule_kinds) || r->updated_by < 0)
+		return store_error(STORE_INVALID, "sob_rule_set: bad rule");
+	if (!strcmp(r->kind, "percent") ? (r->percent < 0 || r->percent > 10000 || r->per_month != 0)
+					: (r->percent != 0 || r->per_month < 1 || r->per_month > 31))
+		return store_error(STORE_INVALID, "sob_rule_set: bad rule");
+	r->updated_at = now_seconds();
+	return s->ops->sob_rule_set(s, org_id, r);
+}
+
+int store_sob_rule_list(struct store *s, int64_t org_id, int64_t programme_id, struct sob_rule **out, size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "sob_rule_list");
+	CHECK_ORG(org_id);
+	if (programme_id < 0)
+		return store_error(STORE_INVALID, "sob_rule_list: bad programme");
+	return s->ops->sob_rule_list(s, org_id, programme_id, out, n);
+}
+
+int store_sob_zero_get(struct store *s, int64_t org_id, int64_t programme_id, bool *on)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!on)
+		return store_error(STORE_INVALID, "sob_zero_get: no result pointer");
+	*on = false;
+	if (programme_id <= 0)
+		return store_error(STORE_NOTFOUND, "sob_zero_get: no such programme");
+	return s->ops->sob_zero_get(s, org_id, programme_id, on);
+}
+
+int store_sob_zero_set(struct store *s, int64_t org_id, int64_t programme_id, bool on, int64_t by_user)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (by_user < 0)
+		return store_error(STORE_INVALID, "sob_zero_set: bad user");
+	if (programme_id <= 0)
+		return store_error(STORE_NOTFOUND, "sob_zero_set: no such programme");
+	return s->ops->sob_zero_set(s, org_id, programme_id, on, by_user, now_seconds());
+}
+
+int store_sob_draw_put(struct store *s, int64_t org_id, struct sob_draw *d, bool *inserted)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	bool dummy;
+	if (!d || d->person_id <= 0 || d->enrolment_id <= 0 || d->group_id < 0 || d->day == DATE_NONE ||
+	    d->rule_id <= 0 || !TEXT_OK(d->rule_snapshot) || d->probability_ppm < 0 ||
+	    d->probability_ppm > STORE_SOB_PPM || d->random_value < 0 || d->random_value >= STORE_SOB_PPM ||
+	    d->selected != (d->random_value < d->probability_ppm) || d->drawn_by <= 0)
+		return store_error(STORE_INVALID, "sob_draw_put: bad draw");
+	d->drawn_at = now_seconds();
+	return s->ops->sob_draw_put(s, org_id, d, inserted ? inserted : &dummy);
+}
+
+int store_sob_draw_list(struct store *s, int64_t org_id, int32_t from, int32_t to, int64_t person_id, int limit,
+			struct sob_draw **out, size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "sob_draw_list");
+	CHECK_ORG(org_id);
+	if (person_id < 0)
+		return store_error(STORE_INVALID, "sob_draw_list: bad person");
+	open_range(&from, &to);
+	if (limit < 1 || limit > 5000)
+		limit = 5000;
+	return s->ops->sob_draw_list(s, org_id, from, to, person_id, limit, out, n);
+}
+
+int store_sob_selected_count(struct store *s, int64_t org_id, int64_t enrolment_id, int32_t from, int32_t to,
+			     int64_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!n || enrolment_id <= 0)
+		return store_error(STORE_INVALID, "sob_selected_count: bad arguments");
+	*n = 0;
+	open_range(&from, &to);
+	return s->ops->sob_selected_count(s, org_id, enrolment_id, from, to, n);
+}
+
+int store_sob_fairness(struct store *s, int64_t org_id, int32_t from, int32_t to, struct sob_fairness **out,
+		       size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "sob_fairness");
+	CHECK_ORG(org_id);
+	open_range(&from, &to);
+	return s->ops->sob_fairness(s, org_id, from, to, out, n);
+}
+
 /* ---- test hooks ---- */
 
 int store_testing_exec(struct store *s, const char *sql)
@@ -2557,4 +3134,528 @@ int store_testing_pg_database(const char *url, const char *name, bool create)
 	if (strncmp(url, "postgresql://", 13) && strncmp(url, "postgres://", 11))
 		return store_error(STORE_INVALID, "testing_pg_database: not a PostgreSQL URL");
 	return store_pg_testing_database(url, name, create);
+}
+
+/* ---- relapses (issue 6) ---- */
+
+static const char *const relapse_sources[] = { "told", "test", "other", NULL };
+static const char *const relapse_statuses[] = { "draft", "confirmed", "rejected", NULL };
+static const char *const relapse_physician[] = { "", "planned", "done", "declined", NULL };
+static const char *const relapse_detox[] = { "", "planned", "admitted", "completed", "cancelled", NULL };
+
+static bool relapse_ok(const struct store_relapse *r)
+{
+	return r && r->person_id > 0 && r->enrolment_id >= 0 && r->on_day != DATE_NONE && TEXT_OK(r->substances) &&
+	       FIELD_OK(r->source) && one_of(r->source, relapse_sources) &&
+	       (!strcmp(r->source, "test") ? r->test_id > 0 : r->test_id == 0) && TEXT_OK(r->source_text) &&
+	       FIELD_OK(r->status) && one_of(r->status, relapse_statuses) &&
+	       (!strcmp(r->status, "draft") ? r->decided_at == 0 : true) && TEXT_OK(r->decision_reason) &&
+	       r->plan_version >= 0 && r->extra_sessions >= 0 && r->extra_sessions <= 100 &&
+	       TEXT_OK(r->extra_sessions_text) && FIELD_OK(r->physician_status) &&
+	       one_of(r->physician_status, relapse_physician) && TEXT_OK(r->detox_destination) &&
+	       FIELD_OK(r->detox_status) && one_of(r->detox_status, relapse_detox) && r->paused_enrolment_id >= 0 &&
+	       r->created_by >= 0 && r->updated_by >= 0 && r->decided_by >= 0;
+}
+
+int store_relapse_create(struct store *s, int64_t org_id, struct store_relapse *r)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!relapse_ok(r) || strcmp(r->status, "draft"))
+		return store_error(STORE_INVALID, "relapse_create: bad relapse");
+	r->org_id = org_id;
+	r->created_at = r->updated_at = now_seconds();
+	r->decided_at = r->decided_by = 0;
+	return s->ops->relapse_create(s, org_id, r);
+}
+
+int store_relapse_update(struct store *s, int64_t org_id, struct store_relapse *r, const char *expected_status,
+			 bool sober_since_set, int32_t sober_since)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!r || r->id <= 0 || !expected_status || !one_of(expected_status, relapse_statuses))
+		return store_error(STORE_INVALID, "relapse_update: bad arguments");
+	int64_t now = now_seconds();
+	if (strcmp(r->status, "draft") && !r->decided_at)
+		r->decided_at = now;
+	if (!strcmp(r->status, "draft"))
+		r->decided_at = r->decided_by = 0;
+	if (!relapse_ok(r))
+		return store_error(STORE_INVALID, "relapse_update: bad relapse");
+	r->org_id = org_id;
+	r->updated_at = now;
+	return s->ops->relapse_update(s, org_id, r, expected_status, sober_since_set, sober_since);
+}
+
+int store_relapse_get(struct store *s, int64_t org_id, int64_t id, struct store_relapse *out)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!out)
+		return store_error(STORE_INVALID, "relapse_get: no result pointer");
+	memset(out, 0, sizeof *out);
+	return s->ops->relapse_get(s, org_id, id, out);
+}
+
+int store_relapse_by_test(struct store *s, int64_t org_id, int64_t test_id, struct store_relapse *out)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!out)
+		return store_error(STORE_INVALID, "relapse_by_test: no result pointer");
+	memset(out, 0, sizeof *out);
+	return s->ops->relapse_by_test(s, org_id, test_id, out);
+}
+
+int store_relapse_list(struct store *s, int64_t org_id, int64_t person_id, int64_t therapist_id,
+		       const char *status, int limit, struct store_relapse **out, size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "relapse_list");
+	CHECK_ORG(org_id);
+	if (!status || (status[0] && !one_of(status, relapse_statuses)) || person_id < 0 || therapist_id < 0)
+		return store_error(STORE_INVALID, "relapse_list: bad arguments");
+	if (limit <= 0 || limit > STORE_RELAPSE_LIST_MAX)
+		limit = STORE_RELAPSE_LIST_MAX;
+	return s->ops->relapse_list(s, org_id, person_id, therapist_id, status, limit, out, n);
+}
+
+int store_sober_since_get(struct store *s, int64_t org_id, int64_t person_id, int32_t *day)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!day)
+		return store_error(STORE_INVALID, "sober_since_get: no result pointer");
+	*day = DATE_NONE;
+	return s->ops->sober_since_get(s, org_id, person_id, day);
+}
+
+int store_sober_since_set(struct store *s, int64_t org_id, int64_t person_id, int32_t day, int64_t by_user)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (person_id <= 0 || by_user < 0)
+		return store_error(STORE_INVALID, "sober_since_set: bad arguments");
+	return s->ops->sober_since_set(s, org_id, person_id, day, by_user);
+}
+
+int store_relapse_settings_get(struct store *s, int64_t org_id, bool *show_sober_since)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!show_sober_since)
+		return store_error(STORE_INVALID, "relapse_settings_get: no result pointer");
+	*show_sober_since = false;
+	return s->ops->relapse_settings_get(s, org_id, show_sober_since);
+}
+
+int store_relapse_settings_set(struct store *s, int64_t org_id, bool show_sober_since, int64_t by_user)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (by_user < 0)
+		return store_error(STORE_INVALID, "relapse_settings_set: bad arguments");
+	return s->ops->relapse_settings_set(s, org_id, show_sober_since, by_user);
+}
+
+/* ---- outcome measures (issue 6) ---- */
+
+static bool hex64_ok(const char *h)
+{
+	if (!h || strnlen(h, 65) != 64)
+		return false;
+	for (int i = 0; i < 64; i++)
+		if (!((h[i] >= '0' && h[i] <= '9') || (h[i] >= 'a' && h[i] <= 'f')))
+			return false;
+	return true;
+}
+
+static bool outcome_result_ok(const struct outcome_result *r)
+{
+	if (!FIELD_OK(r->questionnaire) || !r->questionnaire[0] || !FIELD_OK(r->answers) || !r->answers[0] ||
+	    !FIELD_OK(r->days) || !FIELD_OK(r->zone) || !FIELD_OK(r->flags) || !FIELD_OK(r->sex))
+		return false;
+	if (strspn(r->answers, "0123456789,") != strlen(r->answers))
+		return false;
+	size_t nd = strlen(r->days);
+	if (nd && (nd != STORE_OUTCOME_DAYS || strspn(r->days, "01") != nd))
+		return false;
+	if (r->person_id <= 0 || r->version < 1 || r->taken_on == DATE_NONE || r->total < 0 || r->positive < -1 ||
+	    r->positive > 1 || r->enrolment_id < 0 || r->point_id < 0 || r->entered_by < 0)
+		return false;
+	if (strcmp(r->sex, "") && strcmp(r->sex, "female") && strcmp(r->sex, "male"))
+		return false;
+	return r->self || r->entered_by > 0;
+}
+
+int store_outcome_add(struct store *s, int64_t org_id, struct outcome_result *r)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!r || !outcome_result_ok(r))
+		return store_error(STORE_INVALID, "outcome_add: bad result");
+	r->org_id = org_id;
+	if (!r->created_at)
+		r->created_at = now_seconds();
+	return s->ops->outcome_add(s, org_id, r);
+}
+
+int store_outcome_get(struct store *s, int64_t org_id, int64_t id, struct outcome_result *out)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!out)
+		return store_error(STORE_INVALID, "outcome_get: no result pointer");
+	memset(out, 0, sizeof *out);
+	if (id <= 0)
+		return store_error(STORE_NOTFOUND, "outcome_get: no such result");
+	return s->ops->outcome_get(s, org_id, id, out);
+}
+
+int store_outcome_list(struct store *s, int64_t org_id, int64_t person_id, struct outcome_result **out,
+		       size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!out || !n || person_id < 0)
+		return store_error(STORE_INVALID, "outcome_list: bad arguments");
+	*out = NULL;
+	*n = 0;
+	return s->ops->outcome_list(s, org_id, person_id, out, n);
+}
+
+int store_outcome_mark_error(struct store *s, int64_t org_id, int64_t id, int64_t by_user, int64_t at,
+			     const char *reason)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (by_user <= 0 || !reason || !reason[0] || strlen(reason) >= STORE_TEXT_MAX ||
+	    !utf8_valid_text(reason, strlen(reason)))
+		return store_error(STORE_INVALID, "outcome_mark_error: bad arguments");
+	if (id <= 0)
+		return store_error(STORE_NOTFOUND, "outcome_mark_error: no such result");
+	return s->ops->outcome_mark_error(s, org_id, id, by_user, at ? at : now_seconds(), reason);
+}
+
+int store_outcome_open_events(struct store *s, int64_t org_id, struct enrolment_event **out, size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!out || !n)
+		return store_error(STORE_INVALID, "outcome_open_events: bad arguments");
+	*out = NULL;
+	*n = 0;
+	return s->ops->outcome_open_events(s, org_id, out, n);
+}
+
+int store_outcome_points(struct store *s, int64_t org_id, int64_t programme_id, struct outcome_point **out,
+			 size_t *n, bool *configured)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!out || !n || programme_id < 0)
+		return store_error(STORE_INVALID, "outcome_points: bad arguments");
+	*out = NULL;
+	*n = 0;
+	if (configured)
+		*configured = false;
+	return s->ops->outcome_points(s, org_id, programme_id, out, n, configured);
+}
+
+static bool outcome_point_ok(const struct outcome_point *p)
+{
+	if (!TEXT_OK(p->label) || !p->label[0] || strpbrk(p->label, "\t\r\n") || !FIELD_OK(p->anchor) ||
+	    !FIELD_OK(p->phase_key) || !FIELD_OK(p->questionnaires) || !p->questionnaires[0])
+		return false;
+	if (strspn(p->questionnaires, "abcdefghijklmnopqrstuvwxyz0123456789-,") != strlen(p->questionnaires))
+		return false;
+	bool start = !strcmp(p->anchor, "start");
+	if (!start && strcmp(p->anchor, "phase_start") && strcmp(p->anchor, "phase_end"))
+		return false;
+	if (start != !p->phase_key[0] || (p->phase_key[0] && !key_ok(p->phase_key, sizeof p->phase_key, false)))
+		return false;
+	return p->offset_days >= -366 && p->offset_days <= 3660 && p->offset_months >= 0 && p->offset_months <= 120 &&
+	       p->window_days >= 0 && p->window_days <= 366;
+}
+
+int store_outcome_point_add(struct store *s, int64_t org_id, struct outcome_point *p)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!p || !outcome_point_ok(p))
+		return store_error(STORE_INVALID, "outcome_point_add: bad point");
+	if (p->programme_id <= 0)
+		return store_error(STORE_NOTFOUND, "outcome_point_add: no such programme");
+	if (!p->created_at)
+		p->created_at = now_seconds();
+	return s->ops->outcome_point_add(s, org_id, p);
+}
+
+int store_outcome_point_remove(struct store *s, int64_t org_id, int64_t programme_id, int64_t id)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (programme_id <= 0 || id <= 0)
+		return store_error(STORE_NOTFOUND, "outcome_point_remove: no such point");
+	return s->ops->outcome_point_remove(s, org_id, programme_id, id);
+}
+
+int store_outcome_schedule_seed(struct store *s, int64_t org_id, int64_t programme_id,
+				struct outcome_point *pts, size_t n, bool *seeded)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!seeded || (n && !pts) || n > 100)
+		return store_error(STORE_INVALID, "outcome_schedule_seed: bad arguments");
+	*seeded = false;
+	for (size_t i = 0; i < n; i++) {
+		if (!outcome_point_ok(&pts[i]))
+			return store_error(STORE_INVALID, "outcome_schedule_seed: bad point");
+		if (!pts[i].created_at)
+			pts[i].created_at = now_seconds();
+	}
+	if (programme_id <= 0)
+		return store_error(STORE_NOTFOUND, "outcome_schedule_seed: no such programme");
+	return s->ops->outcome_schedule_seed(s, org_id, programme_id, pts, n, seeded);
+}
+
+int store_outcome_link_create(struct store *s, int64_t org_id, struct outcome_link *l)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!l || !hex64_ok(l->token_hash) || !FIELD_OK(l->questionnaire) || !l->questionnaire[0] ||
+	    l->created_by <= 0 || l->expires_at <= 0 || l->enrolment_id < 0 || l->point_id < 0)
+		return store_error(STORE_INVALID, "outcome_link_create: bad link");
+	if (l->person_id <= 0)
+		return store_error(STORE_NOTFOUND, "outcome_link_create: no such person");
+	if (!l->created_at)
+		l->created_at = now_seconds();
+	return s->ops->outcome_link_create(s, org_id, l);
+}
+
+int store_outcome_link_find(struct store *s, const char *token_hash, struct outcome_link *out)
+{
+	CHECK_STORE(s);
+	if (!out)
+		return store_error(STORE_INVALID, "outcome_link_find: no result pointer");
+	memset(out, 0, sizeof *out);
+	if (!hex64_ok(token_hash))
+		return store_error(STORE_NOTFOUND, "outcome_link_find: no such link");
+	return s->ops->outcome_link_find(s, token_hash, out);
+}
+
+int store_outcome_link_list(struct store *s, int64_t org_id, int64_t person_id, struct outcome_link **out,
+			    size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!out || !n || person_id <= 0)
+		return store_error(STORE_INVALID, "outcome_link_list: bad arguments");
+	*out = NULL;
+	*n = 0;
+	return s->ops->outcome_link_list(s, org_id, person_id, out, n);
+}
+
+int store_outcome_link_consume(struct store *s, const char *token_hash, int64_t now, struct outcome_result *r)
+{
+	CHECK_STORE(s);
+	if (!r || r->org_id <= 0 || !r->self || !outcome_result_ok(r))
+		return store_error(STORE_INVALID, "outcome_link_consume: bad result");
+	if (!hex64_ok(token_hash))
+		return store_error(STORE_NOTFOUND, "outcome_link_consume: no such link");
+	if (!r->created_at)
+		r->created_at = now;
+	return s->ops->outcome_link_consume(s, token_hash, now, r);
+}
+
+int store_outcome_attempt(struct store *s, const char *addr_hash, bool record, int64_t at, int64_t since,
+			  int64_t *n)
+{
+	CHECK_STORE(s);
+	if (!hex64_ok(addr_hash) || !n)
+		return store_error(STORE_INVALID, "outcome_attempt: bad arguments");
+	*n = 0;
+	return s->ops->outcome_attempt(s, addr_hash, record, at, since, n);
+}
+
+/* ---- the network report (issue 7) ---- */
+
+static bool network_text_ok(const char *t, size_t size)
+{
+	size_t len = strnlen(t, size);
+	return len >= 1 && len < size;
+}
+
+int store_network_join(struct store *s, int64_t org_id, int64_t by_user, int64_t at, bool *joined)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	bool dummy;
+	if (!joined)
+		joined = &dummy;
+	*joined = false;
+	if (by_user < 0 || at < 0)
+		return store_error(STORE_INVALID, "network_join: bad arguments");
+	return s->ops->network_join(s, org_id, by_user, at, joined);
+}
+
+int store_network_leave(struct store *s, int64_t org_id, bool *left)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	bool dummy;
+	if (!left)
+		left = &dummy;
+	*left = false;
+	return s->ops->network_leave(s, org_id, left);
+}
+
+int store_network_member_get(struct store *s, int64_t org_id, struct network_member *out)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!out)
+		return store_error(STORE_INVALID, "network_member_get: no result pointer");
+	return s->ops->network_member_get(s, org_id, out);
+}
+
+int store_network_members(struct store *s, struct network_member **out, size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "network_members");
+	return s->ops->network_members(s, out, n);
+}
+
+int store_network_import_put(struct store *s, struct network_import *imp, const char *body, bool *replaced)
+{
+	CHECK_STORE(s);
+	bool dummy;
+	if (!replaced)
+		replaced = &dummy;
+	*replaced = false;
+	if (!imp || !body)
+		return store_error(STORE_INVALID, "network_import_put: no import");
+	size_t blen = strlen(body);
+	if (!network_text_ok(imp->installation, sizeof imp->installation) ||
+	    !network_text_ok(imp->org_name, sizeof imp->org_name) ||
+	    !training_key_ok(imp->template_key, sizeof imp->template_key) || imp->from == DATE_NONE ||
+	    imp->to == DATE_NONE || imp->to < imp->from || blen < 2 || blen >= STORE_NET_BODY_MAX)
+		return store_error(STORE_INVALID, "network_import_put: bad import");
+	if (imp->imported_at == 0)
+		imp->imported_at = now_seconds();
+	return s->ops->network_import_put(s, imp, body, replaced);
+}
+
+int store_network_import_list(struct store *s, const char *template_key, int32_t from, int32_t to,
+			      struct network_import **out, size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "network_import_list");
+	if ((from == DATE_NONE) != (to == DATE_NONE))
+		return store_error(STORE_INVALID, "network_import_list: half a period");
+	return s->ops->network_import_list(s, template_key ? template_key : "", from, to, out, n);
+}
+
+int store_network_import_body(struct store *s, int64_t id, char **body)
+{
+	CHECK_STORE(s);
+	if (!body)
+		return store_error(STORE_INVALID, "network_import_body: no result pointer");
+	*body = NULL;
+	if (id <= 0)
+		return store_error(STORE_NOTFOUND, "network_import_body: no such import");
+	return s->ops->network_import_body(s, id, body);
+}
+
+int store_network_import_remove(struct store *s, int64_t id)
+{
+	CHECK_STORE(s);
+	if (id <= 0)
+		return store_error(STORE_NOTFOUND, "network_import_remove: no such import");
+	return s->ops->network_import_remove(s, id);
+}
+
+/* ---- an organisation's own questionnaire definitions (issue 6) ---- */
+
+/* The built-in ids, as the table's CHECK lists them. */
+static bool orgq_id_ok(const char *id)
+{
+	static const char *const ids[] = { "audit", "audit-c", "dudit", "days-abstinent" };
+	if (!id)
+		return false;
+	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+		if (!strcmp(id, ids[i]))
+			return true;
+	return false;
+}
+
+static bool orgq_hex_ok(const char *h)
+{
+	size_t i = 0;
+	for (; i < 64; i++)
+		if (!((h[i] >= '0' && h[i] <= '9') || (h[i] >= 'a' && h[i] <= 'f')))
+			return false;
+	return h[i] == '\0';
+}
+
+int store_orgq_put(struct store *s, int64_t org_id, const struct org_questionnaire *q, const char *json,
+		   bool *replaced)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	bool dummy;
+	if (!replaced)
+		replaced = &dummy;
+	*replaced = false;
+	if (!q || !json)
+		return store_error(STORE_INVALID, "orgq_put: no definition");
+	size_t len = strnlen(json, STORE_ORGQ_JSON_MAX);
+	if (!orgq_id_ok(q->questionnaire) || q->version < 1 || q->version > 1000000 || !orgq_hex_ok(q->sha256) ||
+	    q->loaded_at < 0 || q->loaded_by < 0 || len < 2 || len >= STORE_ORGQ_JSON_MAX)
+		return store_error(STORE_INVALID, "orgq_put: bad definition");
+	return s->ops->orgq_put(s, org_id, q, json, replaced);
+}
+
+int store_orgq_get(struct store *s, int64_t org_id, const char *questionnaire, struct org_questionnaire *out)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!out)
+		return store_error(STORE_INVALID, "orgq_get: no result pointer");
+	memset(out, 0, sizeof *out);
+	if (!orgq_id_ok(questionnaire))
+		return store_error(STORE_NOTFOUND, "orgq_get: no such questionnaire");
+	return s->ops->orgq_get(s, org_id, questionnaire, out);
+}
+
+int store_orgq_body(struct store *s, int64_t org_id, const char *questionnaire, struct org_questionnaire *out,
+		    char **json)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!out || !json)
+		return store_error(STORE_INVALID, "orgq_body: no result pointer");
+	memset(out, 0, sizeof *out);
+	*json = NULL;
+	if (!orgq_id_ok(questionnaire))
+		return store_error(STORE_NOTFOUND, "orgq_body: no such questionnaire");
+	return s->ops->orgq_body(s, org_id, questionnaire, out, json);
+}
+
+int store_orgq_list(struct store *s, int64_t org_id, struct org_questionnaire **out, size_t *n)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	CHECK_OUT(out, n, "orgq_list");
+	return s->ops->orgq_list(s, org_id, out, n);
+}
+
+int store_orgq_remove(struct store *s, int64_t org_id, const char *questionnaire)
+{
+	CHECK_STORE(s);
+	CHECK_ORG(org_id);
+	if (!orgq_id_ok(questionnaire))
+		return store_error(STORE_NOTFOUND, "orgq_remove: no such questionnaire");
+	return s->ops->orgq_remove(s, org_id, questionnaire);
 }

@@ -186,6 +186,12 @@ struct audit_entry {
 	char detail[STORE_DETAIL_MAX];    /* short, no secrets */
 	char prev_hash[STORE_HEX_MAX];    /* hash of seq-1, 64 zeros for seq 1 */
 	char hash[STORE_HEX_MAX];
+	/* The persons a listing is about (one entry for a page that shows many people), in
+	 * ascending order without repeats, or none. Stored in audit_subjects (seq, org_id,
+	 * person_id) and covered by the hash. store_audit_append stores them; the entries of
+	 * store_audit_list and store_audit_each come with them (owned by the result). */
+	const int64_t *subjects;
+	size_t nsubjects;
 };
 /* Computes e->hash from e (all fields but hash) — supplied by the domain layer. */
 typedef void (*audit_hash_fn)(struct audit_entry *e);
@@ -211,6 +217,8 @@ int store_audit_list(struct store *s, const struct audit_filter *f, struct audit
  * cb returns non-zero (and returns that value). */
 int store_audit_each(struct store *s, int64_t after_seq, int (*cb)(const struct audit_entry *e, void *arg),
 		     void *arg);
+/* A filter with object_id set to a person's id (object_type "person" or "") also matches
+ * the listings that name the person among their subjects. */
 
 /* ======================================================================================
  * The person's path through a programme (issue 3): programmes and their phases, closed
@@ -1064,6 +1072,16 @@ struct fac_profile {
 int store_fac_profile_get(struct store *s, int64_t org_id, int64_t person_id, struct fac_profile *out);
 /* Inserts or replaces the person's profile (updated_at is the caller's). */
 int store_fac_profile_set(struct store *s, int64_t org_id, const struct fac_profile *p);
+/* The caseload's engagement cells for a page of persons in one read: out[i] (n of them)
+ * for person_ids[i] (1..1000) — meetings logged with from <= day <= to (as
+ * store_fac_meeting_days counts them) and the sponsor status ("" when no profile was
+ * ever set). A person of another organisation reads as none and "". */
+struct fac_engagement {
+	int meetings;
+	char sponsor[STORE_KEY_MAX];
+};
+int store_fac_engagement(struct store *s, int64_t org_id, const int64_t *person_ids, size_t n, int32_t from,
+			 int32_t to, struct fac_engagement *out);
 
 /* A person whose latest stance is "declines" with revisit_on <= today. */
 struct fac_revisit {
@@ -1135,6 +1153,34 @@ int store_plan_get(struct store *s, int64_t org_id, int64_t enrolment_id, int nu
 int store_plan_versions(struct store *s, int64_t org_id, int64_t enrolment_id, bool with_json,
 			struct store_plan_version **out, size_t *n);
 void store_plan_versions_free(struct store_plan_version *v, size_t n);
+/* The latest version (with its JSON) of each enrolment in ids[0..nids) that has a plan and
+ * is the organisation's, in one query (a page listing people: the caseload's overdue
+ * assignments); ids without a plan, or another organisation's, are left out. At most
+ * STORE_PLAN_MANY_MAX ids. Free with store_plan_versions_free. */
+enum { STORE_PLAN_MANY_MAX = 500 };
+int store_plan_latest_many(struct store *s, int64_t org_id, const int64_t *ids, size_t nids,
+			   struct store_plan_version **out, size_t *n);
+/* The steps of each enrolment in ids[0..nids) in one query (a group's step grid):
+ * out[i][k] is step k + 1 of ids[i], as store_steps_get gives it; an id that is not the
+ * organisation's reads as all not started. At most STORE_PLAN_MANY_MAX ids. */
+int store_steps_get_many(struct store *s, int64_t org_id, const int64_t *ids, size_t nids,
+			 struct store_step (*out)[12]);
+
+/* An organisation's own wording of the twelve steps (domain/steps.h's struct step_names):
+ * name[step - 1][lang] in core/i18n.h's enum lang order (nb, sv, en), "" where the
+ * organisation keeps the shipped name. */
+enum { STORE_STEP_NAME_MAX = 101 };
+struct store_step_wording {
+	char name[12][3][STORE_STEP_NAME_MAX];
+	int64_t updated_by;                 /* of the latest change; 0 when nothing is set */
+	int64_t updated_at;
+};
+/* The organisation's wording; every name "" when it has none. */
+int store_step_wording_get(struct store *s, int64_t org_id, struct store_step_wording *out);
+/* Replaces the organisation's whole wording with w's names (every name "": back to the
+ * shipped wording) in one transaction, by user by_user at time at. */
+int store_step_wording_set(struct store *s, int64_t org_id, const struct store_step_wording *w, int64_t by_user,
+			   int64_t at);
 
 /* ---- clinical notes (issue 4) ----
  * A person's notes: a draft until its author signs it; a signed note is never changed or
@@ -1197,6 +1243,21 @@ int store_note_get(struct store *s, int64_t org_id, int64_t id, struct store_not
  * (viewer 0: every draft); type "" for every type. limit 1..STORE_NOTE_PAGE_MAX. */
 int store_note_list(struct store *s, int64_t org_id, int64_t person_id, int64_t viewer, const char *type,
 		    int limit, int offset, struct store_note **out, size_t *n, int64_t *total);
+/* A note as the person's timeline shows it: no text, no links. */
+struct store_note_head {
+	int64_t id;
+	char type[STORE_NOTE_TYPE_MAX];
+	int32_t on_day;
+	int64_t author;
+	int64_t drafted_at;
+	int64_t signed_at; /* 0 while a draft */
+};
+enum { STORE_NOTE_HEADS_MAX = 10000 };
+/* Every note of the person (every draft too, as store_note_list with viewer 0), newest
+ * first, at most STORE_NOTE_HEADS_MAX: one query that reads no note text (the timeline
+ * of a person with years of notes). STORE_NOTFOUND for no such person. */
+int store_note_heads(struct store *s, int64_t org_id, int64_t person_id, struct store_note_head **out,
+		     size_t *n);
 /* How many unsigned drafts the person has (any author). */
 int store_note_draft_count(struct store *s, int64_t org_id, int64_t person_id, int64_t *n);
 /* author's drafts with drafted_on before `before` (a day), oldest first, at most limit. */
@@ -1234,5 +1295,555 @@ int store_session_details_set(struct store *s, int64_t org_id, int64_t session_i
  * at most limit. */
 int store_session_group_notes(struct store *s, int64_t org_id, int64_t session_id, int64_t person_id,
 			      int64_t viewer, int limit, struct store_note **out, size_t *n);
+
+/* ---- relapses (issue 6, "Relapse") ----
+ * A relapse record per event: a draft (opened by staff, or by a positive or refused test
+ * under zero tolerance) until the therapist confirms or rejects it; the response to it;
+ * the pause of the enrolment it caused. A sober-since day per person, and the
+ * organisation's setting that shows it. The rules (transitions, validation, the
+ * sober-since reset) are domain/relapses.h's. Another organisation's relapse or person
+ * is STORE_NOTFOUND everywhere. test_id is a sobriety test's id (no foreign key).
+ * Tables: sql/{sqlite,postgresql}/009_relapses.sql. */
+enum { STORE_RELAPSE_SUBST_MAX = 601, STORE_RELAPSE_TEXT_MAX = 501, STORE_RELAPSE_DEST_MAX = 201,
+       STORE_RELAPSE_LIST_MAX = 200 };
+struct store_relapse {
+	int64_t id;
+	int64_t org_id;
+	int64_t person_id;                         /* fixed at create */
+	int64_t enrolment_id;                      /* the open enrolment at create; 0: none */
+	int32_t on_day;
+	char substances[STORE_RELAPSE_SUBST_MAX];  /* comma-separated keys, "" for none known */
+	char source[STORE_KEY_MAX];                /* "told", "test", "other" */
+	int64_t test_id;                           /* source "test": the test; else 0 */
+	char source_text[STORE_RELAPSE_TEXT_MAX];  /* source "other": how */
+	char status[STORE_KEY_MAX];                /* "draft", "confirmed", "rejected" */
+	bool review;                               /* the lab overturned a confirmed relapse */
+	int64_t decided_by, decided_at;            /* 0 while a draft */
+	char decision_reason[STORE_RELAPSE_TEXT_MAX];
+	/* the response */
+	int32_t conversation_on;                   /* DATE_NONE: none yet */
+	int plan_version;                          /* the changed plan's version; 0: none */
+	int extra_sessions;                        /* 0..100 */
+	char extra_sessions_text[STORE_RELAPSE_TEXT_MAX];
+	int32_t physician_on;
+	char physician_status[STORE_KEY_MAX];      /* "", "planned", "done", "declined" */
+	char detox_destination[STORE_RELAPSE_DEST_MAX];
+	int32_t detox_on;
+	char detox_status[STORE_KEY_MAX];          /* "", "planned", "admitted", "completed", "cancelled" */
+	/* the pause it caused */
+	int64_t paused_enrolment_id;               /* 0: none */
+	int32_t paused_on, resumed_on;             /* DATE_NONE: not (yet) */
+	int64_t created_by, created_at, updated_by, updated_at;
+	char given_name[STORE_NAME_MAX];           /* read only: the person's name (lists) */
+	char family_name[STORE_NAME_MAX];
+};
+/* Saves r (a new record); sets id and the times. NOTFOUND for a person or enrolment not
+ * the organisation's; STORE_CONFLICT when r->test_id already has a relapse. */
+int store_relapse_create(struct store *s, int64_t org_id, struct store_relapse *r);
+/* Rewrites every changeable field of r->id (status and decision, review, the response,
+ * the pause) if its stored status is still expected_status, else STORE_CONFLICT (nothing
+ * written). When sober_since_set, the person's sober-since becomes sober_since
+ * (DATE_NONE: cleared) in the same transaction. */
+int store_relapse_update(struct store *s, int64_t org_id, struct store_relapse *r, const char *expected_status,
+			 bool sober_since_set, int32_t sober_since);
+int store_relapse_get(struct store *s, int64_t org_id, int64_t id, struct store_relapse *out);
+/* The relapse opened from test_id; NOTFOUND if none. */
+int store_relapse_by_test(struct store *s, int64_t org_id, int64_t test_id, struct store_relapse *out);
+/* Relapses, newest first (day, then id), with the person's name: person_id != 0 only that
+ * person's (NOTFOUND if not the organisation's); therapist_id != 0 only those of people
+ * whose open enrolment has that primary therapist; status "" for all. At most limit. */
+int store_relapse_list(struct store *s, int64_t org_id, int64_t person_id, int64_t therapist_id,
+		       const char *status, int limit, struct store_relapse **out, size_t *n);
+/* The person's sober-since day (DATE_NONE: not set). NOTFOUND without the person. */
+int store_sober_since_get(struct store *s, int64_t org_id, int64_t person_id, int32_t *day);
+int store_sober_since_set(struct store *s, int64_t org_id, int64_t person_id, int32_t day, int64_t by_user);
+/* Whether the organisation shows sober-since (false until set). */
+int store_relapse_settings_get(struct store *s, int64_t org_id, bool *show_sober_since);
+int store_relapse_settings_set(struct store *s, int64_t org_id, bool show_sober_since, int64_t by_user);
+
+/* ---- sobriety tests (issue 6, "Tests") ----
+ * Substance classes per organisation, breathalyser and drug tests with a result per
+ * class and the laboratory's confirmation, prescribed medication, zero tolerance and the
+ * random-selection rule per programme, and the random draws made when a day's roster is
+ * opened. Another organisation's person, test, programme or class is STORE_NOTFOUND.
+ * Units: breath in hundredths of per mille (0..500), a rule's chance in hundredths of a
+ * per cent (0..10000), a draw's probability in parts per million.
+ * Tables: sql/{sqlite,postgresql}/008_sobriety_tests.sql. */
+enum {
+	STORE_SOB_CLASSES_MAX = 40,   /* substance classes per organisation (and per test) */
+	STORE_SOB_DEVICE_MAX = 101,
+	STORE_SOB_NOTE_MAX = 501,
+	STORE_SOB_SNAPSHOT_MAX = 201,
+	STORE_SOB_PERMILLE_MAX = 500, /* 5.00 per mille */
+	STORE_SOB_PPM = 1000000,
+};
+struct substance_class {
+	int64_t id;
+	char key[STORE_KEY_MAX];      /* [a-z0-9_]{1,31}, fixed once made */
+	char label[STORE_LABEL_MAX];  /* 1..100 bytes; the defaults are English msgids */
+	bool active;
+	int sort_order;               /* 0..10000 */
+	bool used;                    /* filled on reads: a result or medication names it */
+};
+/* Adds the default classes the organisation lacks when it has none at all; *added (may
+ * be NULL) gets how many. */
+int store_substance_seed(struct store *s, int64_t org_id, int *added);
+/* By sort_order, then label. */
+int store_substance_list(struct store *s, int64_t org_id, bool include_inactive, struct substance_class **out,
+			 size_t *n);
+/* Sets c->id. STORE_CONFLICT for a key the organisation has; STORE_FULL past
+ * STORE_SOB_CLASSES_MAX classes. */
+int store_substance_add(struct store *s, int64_t org_id, struct substance_class *c);
+/* Label, active and sort_order of class c->id (the key stays). */
+int store_substance_update(struct store *s, int64_t org_id, const struct substance_class *c);
+/* Deletes an unused class; STORE_CONFLICT when a result or a medication names it. */
+int store_substance_delete(struct store *s, int64_t org_id, int64_t id);
+
+struct sob_result {
+	char class_key[STORE_KEY_MAX];
+	char result[STORE_KEY_MAX];   /* "negative", "positive", "inconclusive" */
+	bool prescribed;              /* a current prescription of the class on the test's day */
+	char lab[STORE_KEY_MAX];      /* "", "confirmed", "not_confirmed" */
+};
+struct sob_test {
+	int64_t id;
+	int64_t person_id;
+	int64_t enrolment_id;         /* 0: none */
+	char kind[STORE_KEY_MAX];     /* "breath", "drug" */
+	char outcome[STORE_KEY_MAX];  /* "done", "refused" (then no results, no per mille) */
+	int64_t taken_at;
+	int32_t on_day;               /* the local day of taken_at */
+	int64_t taken_by;             /* a member of the organisation */
+	int permille;                 /* breath, done: hundredths of per mille 0..500; else -1 */
+	char device[STORE_SOB_DEVICE_MAX];
+	char sample[STORE_KEY_MAX];   /* drug: "urine", "saliva", "blood"; breath: "" */
+	bool observed;
+	char note[STORE_SOB_NOTE_MAX];
+	int32_t lab_sent_on;          /* DATE_NONE: not sent */
+	char lab_result[STORE_KEY_MAX]; /* "", "confirmed", "not_confirmed", "partly" */
+	int64_t lab_at, lab_by;       /* 0: no lab result yet */
+	int flag;                     /* 0 none, 1 flagged (zero tolerance), 2 overturned by the lab */
+	int64_t recorded_at, recorded_by; /* set by the store / the recorder */
+	int nresults;
+	struct sob_result results[STORE_SOB_CLASSES_MAX];
+};
+/* Stores the test and its results in ONE transaction; sets id and recorded_at.
+ * NOTFOUND for a person or enrolment not the organisation's (or an enrolment of another
+ * person); STORE_INVALID for a class the organisation lacks or has deactivated, a
+ * duplicate class, or taken_by/recorded_by not a member. */
+int store_sob_test_create(struct store *s, int64_t org_id, struct sob_test *t);
+int store_sob_test_get(struct store *s, int64_t org_id, int64_t id, struct sob_test *out);
+/* The person's tests, newest first (taken_at, id), at most limit (1..500), with results. */
+int store_sob_test_list(struct store *s, int64_t org_id, int64_t person_id, int limit, struct sob_test **out,
+			size_t *n);
+/* Records the laboratory: lab_sent_on, lab_result, lab_at, lab_by, flag and each
+ * result's lab field of t (matched by class key; the results themselves stay). */
+int store_sob_test_lab(struct store *s, int64_t org_id, const struct sob_test *t);
+
+struct sob_medication {
+	int64_t id;
+	int64_t person_id;
+	char class_key[STORE_KEY_MAX];
+	char name[STORE_NAME_MAX];
+	int32_t from_day;
+	int32_t to_day;               /* DATE_NONE: open */
+	int64_t created_at, created_by;
+};
+/* Sets id and created_at. NOTFOUND for another organisation's person; STORE_INVALID for
+ * an unknown or inactive class. */
+int store_sob_med_add(struct store *s, int64_t org_id, struct sob_medication *m);
+/* Ends prescription id on to_day (>= from_day, else STORE_INVALID). */
+int store_sob_med_end(struct store *s, int64_t org_id, int64_t id, int32_t to_day);
+/* The person's prescriptions, newest from_day first. */
+int store_sob_med_list(struct store *s, int64_t org_id, int64_t person_id, struct sob_medication **out,
+		       size_t *n);
+
+struct sob_rule {
+	int64_t id;
+	int64_t programme_id;
+	char phase_key[STORE_KEY_MAX]; /* "" = the whole programme */
+	char kind[STORE_KEY_MAX];      /* "percent", "monthly" */
+	int percent;                   /* percent rule: hundredths of a per cent 1..10000 */
+	int per_month;                 /* monthly rule: tests per person per month 1..31 */
+	bool active;
+	int64_t updated_at, updated_by;
+};
+/* Creates or replaces the rule of (programme_id, phase_key); sets id and updated_at. */
+int store_sob_rule_set(struct store *s, int64_t org_id, struct sob_rule *r);
+/* The programme's rules (programme_id 0: of all programmes), by programme and phase key. */
+int store_sob_rule_list(struct store *s, int64_t org_id, int64_t programme_id, struct sob_rule **out, size_t *n);
+/* Zero tolerance of a programme (false when never set). */
+int store_sob_zero_get(struct store *s, int64_t org_id, int64_t programme_id, bool *on);
+int store_sob_zero_set(struct store *s, int64_t org_id, int64_t programme_id, bool on, int64_t by_user);
+
+struct sob_draw {
+	int64_t id;
+	int64_t person_id;
+	int64_t enrolment_id;
+	int64_t group_id;
+	int32_t day;
+	int64_t rule_id;
+	char rule_snapshot[STORE_SOB_SNAPSHOT_MAX];
+	int probability_ppm;           /* 0..1000000 */
+	int random_value;              /* 0..999999; selected = random_value < probability_ppm */
+	bool selected;
+	int64_t drawn_at, drawn_by;
+	/* Filled on list reads. */
+	char given_name[STORE_NAME_MAX];
+	char family_name[STORE_NAME_MAX];
+};
+/* Stores d unless a draw of (enrolment, day, rule) exists (INSERT … ON CONFLICT DO
+ * NOTHING), then reads the stored one back into d: the caller always gets the one draw
+ * that counts, and *inserted (may be NULL) says whether it was this one. */
+int store_sob_draw_put(struct store *s, int64_t org_id, struct sob_draw *d, bool *inserted);
+/* Draws with day in [from, to] (person_id 0: everybody's), by day then name, at most limit. */
+int store_sob_draw_list(struct store *s, int64_t org_id, int32_t from, int32_t to, int64_t person_id, int limit,
+			struct sob_draw **out, size_t *n);
+/* How many draws of the enrolment in [from, to] selected it. */
+int store_sob_selected_count(struct store *s, int64_t org_id, int64_t enrolment_id, int32_t from, int32_t to,
+			     int64_t *n);
+struct sob_fairness {
+	int64_t person_id;
+	char given_name[STORE_NAME_MAX];
+	char family_name[STORE_NAME_MAX];
+	int64_t draws;
+	int64_t selected;
+	int64_t expected_ppm;          /* the sum of the probabilities, in parts per million */
+	int64_t tests;                 /* tests taken in the period (any reason) */
+};
+/* Per person with a draw in [from, to], by name. */
+int store_sob_fairness(struct store *s, int64_t org_id, int32_t from, int32_t to, struct sob_fairness **out,
+		       size_t *n);
+
+
+/* ---- the programme report (issue 7) ----
+ * The plain rows the programme report is computed from (domain/report.h), for one
+ * programme of the organisation and one period [from, to] (days, inclusive). Person ids
+ * link rows of one person; no names or free text are read. Another organisation's
+ * programme is STORE_NOTFOUND. Read in one snapshot. Code: store/sqlite_report.c,
+ * store/pg_report.c. */
+struct store_report_enrolment {
+	int64_t id;
+	int64_t person_id;
+	char status[STORE_KEY_MAX];  /* now: "active", "paused", "completed", "discontinued" */
+	int32_t started_on;
+	int32_t ended_on;            /* DATE_NONE while open */
+	int32_t referral_on;         /* received_on of its referral; DATE_NONE without one */
+	bool reenrolment;            /* the person has an earlier enrolment in this programme */
+};
+struct store_report_event {      /* enrolment_events up to the period end */
+	int64_t enrolment_id;
+	char kind[STORE_KEY_MAX];    /* "start", "phase", "pause", "resume", "complete", "discontinue", … */
+	int to_phase;                /* the phase after the event; -1 if none */
+	int32_t on_day;
+};
+struct store_report_referral {   /* referrals received in the period for the programme: its
+                                  * programme_id, or an enrolment in it was made from it */
+	char source_key[STORE_KEY_MAX];
+	char source_label[STORE_LABEL_MAX];
+	int32_t received_on;
+};
+struct store_report_day {        /* a (distinct) day attended, or a meeting logged */
+	int64_t id;                  /* enrolment id (attended days), person id (meetings) */
+	int32_t on_day;
+};
+struct store_report_step {       /* step_events up to the period end */
+	int64_t enrolment_id;
+	int step;                    /* 1..12 */
+	char to_status[STORE_KEY_MAX];
+	int32_t on_day;
+};
+struct store_report_sponsor {    /* the current facilitation profile of a person */
+	int64_t person_id;
+	char sponsor[STORE_KEY_MAX]; /* "none", "temporary", "has_sponsor" */
+	int32_t since;               /* DATE_NONE if not given */
+};
+struct store_report_test {       /* sobriety tests (008) of their persons in [from, to] */
+	int64_t person_id;
+	int32_t on_day;
+	bool positive;               /* refused; breath above 0; or a drug result "positive",
+	                              * not prescribed, not overturned by the laboratory */
+};
+struct store_report_outcome {    /* questionnaire results (010), not entered in error */
+	int64_t person_id;
+	char questionnaire[STORE_KEY_MAX]; /* "audit", "dudit", "days-abstinent" */
+	int32_t taken_on;
+	int total;
+};
+struct store_report_rows {
+	int32_t from, to;
+	/* enrolments of the programme open at some time in [from, to], by start, then id */
+	struct store_report_enrolment *enrolments;
+	size_t nenrolments;
+	struct store_report_event *events;      /* of those enrolments, on_day <= to, by enrolment, day, id */
+	size_t nevents;
+	struct store_report_referral *referrals; /* by received_on */
+	size_t nreferrals;
+	struct store_report_day *attended;      /* days attended by those enrolments in [from, to] */
+	size_t nattended;
+	struct store_report_step *steps;        /* of those enrolments, on_day <= to, by enrolment, step, day, id */
+	size_t nsteps;
+	struct store_report_day *meetings;      /* meetings logged by their persons in [from, to] */
+	size_t nmeetings;
+	struct store_report_sponsor *sponsors;  /* profiles of their persons */
+	size_t nsponsors;
+	struct store_report_test *tests;        /* by person, day */
+	size_t ntests;
+	struct store_report_day *relapses;      /* confirmed relapses (009) of their persons in [from, to] */
+	size_t nrelapses;
+	struct store_report_outcome *outcomes;  /* of their persons, taken_on <= to, by person, day */
+	size_t noutcomes;
+};
+/* Fills out (zeroed first; release with store_report_rows_free, also after a failure).
+ * from <= to, both dates; STORE_INVALID otherwise. */
+int store_report_rows(struct store *s, int64_t org_id, int64_t programme_id, int32_t from, int32_t to,
+		      struct store_report_rows *out);
+void store_report_rows_free(struct store_report_rows *r);
+
+/* ---- therapist training (issue 7) ----
+ * The courses an organisation's staff take, as data (the introduction course "intro", 9
+ * days, and the manual course "manual", 2 days, are seeded for every organisation; more
+ * can be added), each member's record per course (days attended, the certification
+ * day), and the reason a group session was saved without a certified leader.
+ * Another organisation's user or session is STORE_NOTFOUND.
+ * Tables: sql/{sqlite,postgresql}/012_training.sql. */
+enum { STORE_TRAINING_COURSES_MAX = 16, STORE_TRAINING_DAYS_MAX = 365, STORE_TRAINING_REASON_MAX = 2001 };
+struct store_training_course {
+	char key[STORE_KEY_MAX];             /* [a-z0-9_]{1,31} */
+	char name[STORE_NAME_MAX];           /* "" for the seeded courses (the domain names them) */
+	int required_days;                   /* 1..STORE_TRAINING_DAYS_MAX */
+	bool for_leading;                    /* needed to count as a certified leader */
+	int position;                        /* order on pages */
+};
+struct store_training_record {
+	int64_t user_id;
+	char course_key[STORE_KEY_MAX];
+	int days_attended;                   /* 0..the course's required_days */
+	int32_t certified_on;                /* DATE_NONE: not certified */
+	int64_t updated_at, updated_by;      /* set by the store */
+};
+/* The organisation's courses by position (at most STORE_TRAINING_COURSES_MAX). */
+int store_training_courses(struct store *s, int64_t org_id, struct store_training_course **out, size_t *n);
+/* Adds a course; STORE_CONFLICT when its key is taken. */
+int store_training_course_add(struct store *s, int64_t org_id, const struct store_training_course *c);
+/* The training records of user_id (0: of every member), by user id and course position. */
+int store_training_records(struct store *s, int64_t org_id, int64_t user_id, struct store_training_record **out,
+			   size_t *n);
+/* Writes n records of user_id (each rec's user_id is set) in ONE transaction, replacing
+ * those courses' records. NOTFOUND when user_id is not a member of the organisation;
+ * STORE_INVALID (nothing written) for an unknown course, days above the course's
+ * required days, or a certification day without every day attended. */
+int store_training_set(struct store *s, int64_t org_id, int64_t user_id, struct store_training_record *recs,
+		       size_t n, int64_t by_user);
+/* How many members (not disabled, not auditors) are certified leaders on day on_day: a
+ * certification day on or before on_day in every course with for_leading (none when the
+ * organisation has no such course). */
+int store_training_certified_count(struct store *s, int64_t org_id, int32_t on_day, int64_t *n);
+struct store_session_override {
+	char reason[STORE_TRAINING_REASON_MAX]; /* "" when none */
+	int64_t recorded_at, recorded_by;
+};
+/* The reason the session was saved without a certified leader; reason "" when none.
+ * NOTFOUND without the session. */
+int store_session_override_get(struct store *s, int64_t org_id, int64_t session_id,
+			       struct store_session_override *out);
+/* Stores the reason (replacing one stored before); "" removes it. NOTFOUND without the
+ * session. */
+int store_session_override_set(struct store *s, int64_t org_id, int64_t session_id, const char *reason,
+			       int64_t by_user);
+
+/* ---- outcome measures (issue 6, "Outcome measures") ----
+ * Questionnaire results per person (scored by domain/questionnaire.h, stored as given:
+ * never edited; a wrong one is marked "entered in error" with a reason and kept), the
+ * measurement schedule of each programme, one-time links for a person to fill in a
+ * questionnaire themselves, and the failed link attempts per (hashed) client address.
+ * Another organisation's person, result, programme or link is STORE_NOTFOUND.
+ * Tables: sql/{sqlite,postgresql}/010_outcomes.sql. */
+enum {
+	STORE_QID_MAX = 32,            /* a questionnaire id, "audit-c" */
+	STORE_ANSWERS_MAX = 501,       /* item scores "1,0,4,…" */
+	STORE_OUTCOME_DAYS = 30,       /* the days-abstinent calendar */
+	STORE_FLAGS_MAX = 301,         /* reached cut-off keys, comma-separated */
+	STORE_QLIST_MAX = 201,         /* questionnaire ids of a schedule point, comma-separated */
+	STORE_OUTCOME_LIST_MAX = 5000, /* rows of one list */
+};
+struct outcome_result {
+	int64_t id;
+	int64_t org_id;
+	int64_t person_id;
+	char questionnaire[STORE_QID_MAX];
+	int version;                         /* of the definition */
+	int32_t taken_on;
+	char answers[STORE_ANSWERS_MAX];
+	/* days abstinent: '1'/'0' for each of the 30 days ending on taken_on, oldest first;
+	 * "" for other questionnaires */
+	char days[STORE_OUTCOME_DAYS + 1];
+	int total;
+	char zone[STORE_KEY_MAX];            /* zone key, "" if none */
+	int positive;                        /* -1: the definition has no positive cut-off */
+	char flags[STORE_FLAGS_MAX];
+	char sex[STORE_KEY_MAX];             /* "", "female", "male": the sex the cut-offs used */
+	int64_t entered_by;                  /* 0 when self */
+	bool self;                           /* filled in by the person through a link */
+	int64_t enrolment_id;                /* 0: none */
+	int64_t point_id;                    /* the schedule point it answers, 0: none */
+	int64_t created_at;
+	int64_t error_at;                    /* 0 unless entered in error */
+	int64_t error_by;
+	char error_reason[STORE_TEXT_MAX];
+};
+/* Stores r (error fields ignored); sets id and created_at. NOTFOUND without the person;
+ * STORE_INVALID for an enrolment that is not the person's. */
+int store_outcome_add(struct store *s, int64_t org_id, struct outcome_result *r);
+int store_outcome_get(struct store *s, int64_t org_id, int64_t id, struct outcome_result *out);
+/* A person's results (person_id > 0), oldest first (taken_on, id); or (person_id 0) those
+ * of every person with an open enrolment, newest first. At most STORE_OUTCOME_LIST_MAX. */
+int store_outcome_list(struct store *s, int64_t org_id, int64_t person_id, struct outcome_result **out,
+		       size_t *n);
+/* Marks result id entered in error. CONFLICT if it is marked already. */
+int store_outcome_mark_error(struct store *s, int64_t org_id, int64_t id, int64_t by_user, int64_t at,
+			     const char *reason);
+/* The events of every open enrolment of the organisation (for phase starts and ends),
+ * by enrolment, day and id. */
+int store_outcome_open_events(struct store *s, int64_t org_id, struct enrolment_event **out, size_t *n);
+
+/* A schedule point: when a measurement is due, counted from an anchor — the enrolment's
+ * start ("start"), or the start or end of a phase ("phase_start", "phase_end" with
+ * phase_key) — plus offset_months and offset_days; a result within window_days either
+ * side counts. */
+struct outcome_point {
+	int64_t id;
+	int64_t org_id;
+	int64_t programme_id;
+	char label[STORE_LABEL_MAX];
+	char anchor[STORE_KEY_MAX];
+	char phase_key[STORE_KEY_MAX];       /* "" for "start" */
+	int offset_days;                     /* -366..3660 */
+	int offset_months;                   /* 0..120 */
+	int window_days;                     /* 0..366 */
+	char questionnaires[STORE_QLIST_MAX];
+	int64_t created_at;
+};
+/* The points of a programme (programme_id > 0) or of every programme (0), by programme,
+ * then id. *configured (may be NULL; only for one programme) says whether its schedule
+ * was ever set up (seeded or edited). */
+int store_outcome_points(struct store *s, int64_t org_id, int64_t programme_id, struct outcome_point **out,
+			 size_t *n, bool *configured);
+/* Adds p (sets id, created_at) and marks the programme configured. NOTFOUND without it. */
+int store_outcome_point_add(struct store *s, int64_t org_id, struct outcome_point *p);
+/* NOTFOUND if the programme has no such point. */
+int store_outcome_point_remove(struct store *s, int64_t org_id, int64_t programme_id, int64_t id);
+/* Adds the n points only if the programme was never configured, in one transaction;
+ * *seeded says whether it did. */
+int store_outcome_schedule_seed(struct store *s, int64_t org_id, int64_t programme_id,
+				struct outcome_point *pts, size_t n, bool *seeded);
+
+/* A one-time link: only the hex SHA-256 of its token is kept. */
+struct outcome_link {
+	int64_t id;
+	int64_t org_id;
+	char token_hash[STORE_HEX_MAX];
+	int64_t person_id;
+	char questionnaire[STORE_QID_MAX];
+	int64_t enrolment_id;                /* 0: none */
+	int64_t point_id;                    /* 0: none */
+	int64_t created_by;
+	int64_t created_at;
+	int64_t expires_at;
+	int64_t used_at;                     /* 0 until used */
+	int64_t result_id;
+};
+/* Sets id. NOTFOUND without the person; CONFLICT for a hash already stored. */
+int store_outcome_link_create(struct store *s, int64_t org_id, struct outcome_link *l);
+/* The link with this hash in any organisation (the public form has none yet). */
+int store_outcome_link_find(struct store *s, const char *token_hash, struct outcome_link *out);
+/* A person's links, newest first (at most 100). */
+int store_outcome_link_list(struct store *s, int64_t org_id, int64_t person_id, struct outcome_link **out,
+			    size_t *n);
+/* Uses the link with this hash and stores r as its result, in one transaction: r's
+ * org_id, person_id and questionnaire must be the link's. CONFLICT (nothing stored) if
+ * it was used already or expired at `now`; NOTFOUND if there is no such link. Of two
+ * concurrent calls exactly one succeeds. Sets r->id. */
+int store_outcome_link_consume(struct store *s, const char *token_hash, int64_t now, struct outcome_result *r);
+/* Records a failed attempt from addr_hash at `at` (when record; that address's attempts
+ * before `since` are deleted then) and counts those since `since` into *n. */
+int store_outcome_attempt(struct store *s, const char *addr_hash, bool record, int64_t at, int64_t since,
+			  int64_t *n);
+
+/* ---- the network report (issue 7, "The network") ----
+ * Membership is per organisation (a row while joined). Imported aggregate files belong
+ * to the installation (no org_id: like orgs, for the CLI and for the network report of
+ * every joined organisation); they hold aggregates of another installation, never a
+ * person. The body is the file's text as domain/network.c validated it. */
+enum {
+	STORE_NET_LABEL_MAX = 101,   /* installation label: 1..100 bytes + NUL */
+	STORE_NET_BODY_MAX = 65537,  /* the file: at most 65536 bytes + NUL */
+};
+struct network_member {
+	int64_t org_id;
+	char org_name[STORE_NAME_MAX]; /* filled on reads */
+	int64_t joined_at;
+	int64_t joined_by;             /* 0: the command line */
+};
+/* Joins (idempotent: an existing row is kept, *joined false). NOTFOUND without the org. */
+int store_network_join(struct store *s, int64_t org_id, int64_t by_user, int64_t at, bool *joined);
+/* Leaves; *left false if it was not a member. */
+int store_network_leave(struct store *s, int64_t org_id, bool *left);
+/* NOTFOUND if org_id is not a member. */
+int store_network_member_get(struct store *s, int64_t org_id, struct network_member *out);
+/* Every member organisation of the installation, by name. */
+int store_network_members(struct store *s, struct network_member **out, size_t *n);
+
+struct network_import {
+	int64_t id;
+	char installation[STORE_NET_LABEL_MAX];
+	char org_name[STORE_NAME_MAX];
+	char template_key[STORE_KEY_MAX];
+	int32_t from, to;
+	int64_t generated_at;
+	int64_t imported_at;
+};
+/* Stores an import; one with the same (installation, org_name, template_key, from, to)
+ * is replaced in the same transaction (its id kept, *replaced true). Sets imp->id. */
+int store_network_import_put(struct store *s, struct network_import *imp, const char *body, bool *replaced);
+/* Imports (no bodies) by installation, organisation, period; template_key NULL/"" = any,
+ * and from/to DATE_NONE = any period, else exactly that period. */
+int store_network_import_list(struct store *s, const char *template_key, int32_t from, int32_t to,
+			      struct network_import **out, size_t *n);
+/* The body of import id into a new string (*body, free()). NOTFOUND if none. */
+int store_network_import_body(struct store *s, int64_t id, char **body);
+/* NOTFOUND if none. */
+int store_network_import_remove(struct store *s, int64_t id);
+
+/* ---- an organisation's own questionnaire definitions (issue 6) ----
+ * One active definition per (organisation, built-in questionnaire id) replacing the
+ * built-in's wording and cut-offs (domain/orgquestionnaire.h validates it; the store
+ * keeps the text as given). Another organisation's row is never seen.
+ * Table: sql/{sqlite,postgresql}/015_org_questionnaires.sql. */
+enum {
+	STORE_ORGQ_JSON_MAX = 262145, /* the definition: at most 256 KiB + NUL */
+};
+struct org_questionnaire {
+	char questionnaire[STORE_QID_MAX]; /* a built-in id: audit, audit-c, dudit, days-abstinent */
+	int version;                       /* the definition's "version" */
+	char sha256[STORE_HEX_MAX];        /* hex SHA-256 of the text */
+	int64_t loaded_at;
+	int64_t loaded_by;                 /* 0: the command line */
+	char loaded_by_email[STORE_EMAIL_MAX]; /* filled on reads; "" for the command line */
+};
+/* Stores q with its text; an existing row for (org, q->questionnaire) is replaced
+ * (*replaced true, may be NULL). INVALID for an id that is not a built-in's, a bad
+ * sha256 or version, or text of 2..256 KiB that is not that size. */
+int store_orgq_put(struct store *s, int64_t org_id, const struct org_questionnaire *q, const char *json,
+		   bool *replaced);
+/* The row without its text (the cheap check done on every use); NOTFOUND if none. */
+int store_orgq_get(struct store *s, int64_t org_id, const char *questionnaire, struct org_questionnaire *out);
+/* The row and its text into a new string (*json, free()); NOTFOUND if none. */
+int store_orgq_body(struct store *s, int64_t org_id, const char *questionnaire, struct org_questionnaire *out,
+		    char **json);
+/* The organisation's rows (no text), by questionnaire id. */
+int store_orgq_list(struct store *s, int64_t org_id, struct org_questionnaire **out, size_t *n);
+/* Removes the row, so the built-in applies again; NOTFOUND if none. */
+int store_orgq_remove(struct store *s, int64_t org_id, const char *questionnaire);
 
 #endif

@@ -77,6 +77,11 @@ struct pg_store {
 	struct pg_conn *conns;
 	int nconns;
 	int next; /* round robin, so every connection is used and its health checked */
+	/* The audit chain's end as this process last committed it, for audit_append's
+	 * one-round-trip path (under lock). */
+	bool audit_end_known;
+	int64_t audit_end_seq;
+	char audit_end_hash[STORE_HEX_MAX];
 };
 
 static struct pg_store *pg_of(struct store *s)
@@ -1064,12 +1069,24 @@ static bool read_audit(const PGresult *r, int row, void *out)
  * instead of k. A page that lists 50 people writes 50 read entries, and under load the
  * writer commits hundreds at once, where a round trip each was the bottleneck. */
 #define AUDIT_CHUNK 32
-static int pg_audit_insert_many(PGconn *c, const struct audit_entry *es, size_t k)
-{
-	const char *v[12 * AUDIT_CHUNK];
+struct audit_insert {
+	struct buf sql;
+	const char *v[12 * AUDIT_CHUNK + 3];
 	struct num nums[4 * AUDIT_CHUNK];
+	int n;
+};
+
+/* The INSERT of k (1..AUDIT_CHUNK) entries into ins (sql released by the caller).
+ * subjects: NULL, or three bigint[] literals (seq, org_id, person_id) of the listings'
+ * persons, inserted into audit_subjects by the same statement (a data-modifying WITH). */
+static void pg_audit_insert_sql(struct audit_insert *ins, const struct audit_entry *es, size_t k,
+				const char *const *subjects)
+{
 	struct buf sql = BUF_INIT;
-	buf_adds(&sql, "INSERT INTO audit_log (" AUDIT_COLS ") VALUES ");
+	const char **v = ins->v;
+	struct num *nums = ins->nums;
+	buf_adds(&sql, subjects ? "WITH l AS (INSERT INTO audit_log (" AUDIT_COLS ") VALUES "
+				: "INSERT INTO audit_log (" AUDIT_COLS ") VALUES ");
 	int p = 0;
 	for (size_t i = 0; i < k; i++) {
 		const struct audit_entry *e = &es[i];
@@ -1091,59 +1108,238 @@ static int pg_audit_insert_many(PGconn *c, const struct audit_entry *es, size_t 
 		buf_addch(&sql, ')');
 		p += 12;
 	}
-	int ret = pg_exec(c, "audit_append: insert", sql.data, p, v, NULL);
-	buf_release(&sql);
+	if (subjects) {
+		buf_addf(&sql,
+			 ") INSERT INTO audit_subjects (seq, org_id, person_id) "
+			 "SELECT * FROM unnest($%d::bigint[], $%d::bigint[], $%d::bigint[])",
+			 p + 1, p + 2, p + 3);
+		for (int j = 0; j < 3; j++)
+			v[p++] = subjects[j];
+	}
+	ins->sql = sql;
+	ins->n = p;
+}
+
+static int pg_audit_insert_many(PGconn *c, const struct audit_entry *es, size_t k, const char *const *subjects)
+{
+	struct audit_insert *ins = xmalloc(sizeof *ins);
+	pg_audit_insert_sql(ins, es, k, subjects);
+	int ret = pg_exec(c, "audit_append: insert", ins->sql.data, ins->n, ins->v, NULL);
+	buf_release(&ins->sql);
+	free(ins);
 	return ret;
 }
 
-/* The chain has one end, shared by every tolv process on this database: the advisory
- * lock is taken before the end is read and held until COMMIT. (Under READ COMMITTED
- * each statement sees what was committed before it started, so the read after the
- * lock sees the previous holder's entries.) */
-static int pg_audit_append(struct store *s, struct audit_entry *entries, size_t n, audit_hash_fn hash)
+/* The subjects of the listings in es[0..n) (seqs set) as three bigint[] literals into
+ * a[0..3); false if there are none. */
+static bool pg_audit_subject_arrays(const struct audit_entry *es, size_t n, struct buf a[3])
 {
-	struct pg_store *pg = pg_of(s);
-	PGresult *r;
-	int ret;
-	int64_t seq = 0;
+	size_t rows = 0;
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < es[i].nsubjects; k++, rows++) {
+			buf_addf(&a[0], "%s%" PRId64, rows ? "," : "{", es[i].seq);
+			buf_addf(&a[1], "%s%" PRId64, rows ? "," : "{", es[i].org_id);
+			buf_addf(&a[2], "%s%" PRId64, rows ? "," : "{", es[i].subjects[k]);
+		}
+	for (int j = 0; rows && j < 3; j++)
+		buf_addch(&a[j], '}');
+	return rows > 0;
+}
+
+/* Gives entries[0..n) their seq and prev_hash after (seq, prev) and hashes them. */
+static int pg_audit_chain(struct audit_entry *entries, size_t n, int64_t seq, const char *prev_hash,
+			  audit_hash_fn hash)
+{
 	char prev[STORE_HEX_MAX];
-	PGconn *c = pg_get(pg, &ret);
-	if (!c)
-		return ret;
-	if ((ret = pg_simple(c, "audit_append: begin", "BEGIN")) ||
-	    (ret = pg_simple(c, "audit_append: lock", "SELECT pg_advisory_xact_lock(" LOCK_AUDIT ")")) ||
-	    (ret = pg_exec(c, "audit_append: chain end", "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-			   0, NULL, &r)))
-		goto out;
-	if (PQntuples(r) == 0) {
-		memset(prev, '0', 64);
-		prev[64] = '\0';
-	} else if (!get_i64(r, 0, 0, &seq) || !GET_TEXT(r, 0, 1, prev)) {
-		ret = too_long("audit_append");
-	}
-	PQclear(r);
-	if (ret)
-		goto out;
-	size_t done = 0;
+	memcpy(prev, prev_hash, sizeof prev);
 	for (size_t i = 0; i < n; i++) {
 		struct audit_entry *e = &entries[i];
 		e->seq = ++seq;
 		memcpy(e->prev_hash, prev, sizeof prev);
 		e->hash[0] = '\0';
 		hash(e);
-		if (!memchr(e->hash, '\0', sizeof e->hash)) {
-			ret = store_error(STORE_INVALID, "audit_append: the hash function left an unterminated hash");
-			goto out;
-		}
+		if (!memchr(e->hash, '\0', sizeof e->hash))
+			return store_error(STORE_INVALID, "audit_append: the hash function left an unterminated hash");
 		memcpy(prev, e->hash, sizeof prev);
-		if (i + 1 - done == AUDIT_CHUNK || i + 1 == n) {
-			if ((ret = pg_audit_insert_many(c, &entries[done], i + 1 - done)))
-				goto out;
-			done = i + 1;
-		}
 	}
-	ret = pg_commit(c, "audit_append: commit");
+	return STORE_OK;
+}
+
+/* The chain has one end, shared by every tolv process on this database: the advisory
+ * lock is taken before the end is read and held until COMMIT. (Under READ COMMITTED
+ * each statement sees what was committed before it started, so the read after the
+ * lock sees the previous holder's entries.) Three round trips: BEGIN, the lock and the
+ * chain's end in one simple query; the entries and their subjects in one INSERT per 32
+ * entries (the last one with the subjects); COMMIT. */
+static int pg_audit_append_locked(PGconn *c, struct audit_entry *entries, size_t n, audit_hash_fn hash)
+{
+	int ret = STORE_OK;
+	int64_t seq = 0;
+	char prev[STORE_HEX_MAX];
+	struct buf subj[3] = { BUF_INIT, BUF_INIT, BUF_INIT };
+	const char *subjects[3] = { NULL, NULL, NULL };
+	/* A simple query of three statements: the result is the last one's. */
+	PGresult *r = PQexec(c, "BEGIN; SELECT pg_advisory_xact_lock(" LOCK_AUDIT "); "
+				"SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		ret = pg_fail(c, r, "audit_append: chain end");
+	} else if (PQntuples(r) == 0) {
+		memset(prev, '0', 64);
+		prev[64] = '\0';
+	} else if (!get_i64(r, 0, 0, &seq) || !GET_TEXT(r, 0, 1, prev)) {
+		ret = too_long("audit_append");
+	}
+	PQclear(r);
+	if (!ret)
+		ret = pg_audit_chain(entries, n, seq, prev, hash);
+	if (!ret && pg_audit_subject_arrays(entries, n, subj))
+		for (int j = 0; j < 3; j++)
+			subjects[j] = subj[j].data;
+	for (size_t done = 0; !ret && done < n;) {
+		size_t k = n - done < AUDIT_CHUNK ? n - done : AUDIT_CHUNK;
+		ret = pg_audit_insert_many(c, &entries[done], k, done + k == n && subjects[0] ? subjects : NULL);
+		done += k;
+	}
+	if (!ret)
+		ret = pg_commit(c, "audit_append: commit");
+	for (int j = 0; j < 3; j++)
+		buf_release(&subj[j]);
+	return ret;
+}
+
+/* One round trip: when this process made the chain's end (pg->audit_end_*), the entries
+ * are chained onto it and BEGIN, the lock, the INSERTs and COMMIT go out as one pipeline.
+ * Every request waits for its batch, so this is on every request's path. Had another
+ * process appended meanwhile, the first INSERT's seq is taken (the primary key refuses
+ * it): *stale is set, nothing is stored, and the caller goes the locked way. */
+static int pg_audit_append_pipelined(PGconn *c, struct audit_entry *entries, size_t n, bool *stale)
+{
+	size_t nchunks = (n + AUDIT_CHUNK - 1) / AUDIT_CHUNK, nq = nchunks + 3;
+	struct audit_insert *ins = xcalloc(nchunks, sizeof *ins);
+	const char **sql = xcalloc(nq, sizeof *sql);
+	const char *const **vals = xcalloc(nq, sizeof *vals);
+	int *np = xcalloc(nq, sizeof *np);
+	char (*names)[16] = xcalloc(nq, sizeof *names);
+	bool *named = xcalloc(nq, sizeof *named);
+	struct buf subj[3] = { BUF_INIT, BUF_INIT, BUF_INIT };
+	const char *subjects[3] = { NULL, NULL, NULL };
+	int ret = STORE_OK;
+	*stale = false;
+
+	if (pg_audit_subject_arrays(entries, n, subj))
+		for (int j = 0; j < 3; j++)
+			subjects[j] = subj[j].data;
+	sql[0] = "BEGIN";
+	sql[1] = "SELECT pg_advisory_xact_lock(" LOCK_AUDIT ")";
+	for (size_t i = 0, done = 0; i < nchunks; i++) {
+		size_t k = n - done < AUDIT_CHUNK ? n - done : AUDIT_CHUNK;
+		pg_audit_insert_sql(&ins[i], &entries[done], k, done + k == n && subjects[0] ? subjects : NULL);
+		sql[2 + i] = ins[i].sql.data;
+		vals[2 + i] = ins[i].v;
+		np[2 + i] = ins[i].n;
+		done += k;
+	}
+	sql[nq - 1] = "COMMIT";
+	/* Statements are prepared (once per connection) before the pipeline starts. */
+	for (size_t i = 0; i < nq; i++)
+		named[i] = prepared_name(c, sql[i], np[i], names[i]);
+	if (!PQenterPipelineMode(c)) {
+		ret = pg_fail(c, NULL, "audit_append: pipeline");
+		goto out;
+	}
+	bool sent = true;
+	for (size_t i = 0; i < nq && sent; i++)
+		sent = named[i] ? PQsendQueryPrepared(c, names[i], np[i], vals[i], NULL, NULL, 0)
+				: PQsendQueryParams(c, sql[i], np[i], NULL, vals[i], NULL, NULL, 0);
+	if (!sent || !PQpipelineSync(c))
+		ret = pg_fail(c, NULL, "audit_append: send");
+	/* Each statement's results end with NULL; the pipeline's end is PGRES_PIPELINE_SYNC. */
+	bool synced = false;
+	for (size_t i = 0; sent && i <= nq && !synced; i++) {
+		PGresult *r;
+		int nulls = 0;
+		while (!synced && nulls == 0) {
+			if (!(r = PQgetResult(c))) {
+				nulls++;
+				break;
+			}
+			ExecStatusType st = PQresultStatus(r);
+			if (st == PGRES_PIPELINE_SYNC) {
+				synced = true;
+			} else if (st == PGRES_FATAL_ERROR && !ret) {
+				const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+				*stale = state && !strcmp(state, "23505") && i >= 2 && i < nq - 1;
+				ret = pg_fail(c, r, "audit_append");
+			} else if (st == PGRES_PIPELINE_ABORTED && !ret) {
+				ret = store_error(STORE_ERROR, "postgresql: audit_append: the pipeline was aborted");
+			} else if (i == nq - 1 && st == PGRES_COMMAND_OK && strcmp(PQcmdStatus(r), "COMMIT") && !ret) {
+				ret = store_error(STORE_ERROR, "postgresql: audit_append: the transaction was rolled back");
+			}
+			PQclear(r);
+		}
+		if (PQstatus(c) != CONNECTION_OK)
+			break;
+	}
+	if (!synced && !ret)
+		ret = pg_fail(c, NULL, "audit_append: pipeline");
+	if (!PQexitPipelineMode(c)) {
+		/* Results are still pending (a broken connection): start afresh. */
+		if (tl_conn && tl_conn->conn == c)
+			stmts_clear(&tl_conn->stmts);
+		PQreset(c);
+		if (!ret)
+			ret = store_error(STORE_UNAVAILABLE, "postgresql: audit_append: connection reset");
+	}
 out:
+	for (size_t i = 0; i < nchunks; i++)
+		buf_release(&ins[i].sql);
+	for (int j = 0; j < 3; j++)
+		buf_release(&subj[j]);
+	free(ins);
+	free(sql);
+	free(vals);
+	free(np);
+	free(names);
+	free(named);
+	return ret;
+}
+
+static int pg_audit_append(struct store *s, struct audit_entry *entries, size_t n, audit_hash_fn hash)
+{
+	struct pg_store *pg = pg_of(s);
+	int ret;
+	PGconn *c = pg_get(pg, &ret);
+	if (!c)
+		return ret;
+	pthread_mutex_lock(&pg->lock);
+	bool known = pg->audit_end_known;
+	int64_t seq = pg->audit_end_seq;
+	char prev[STORE_HEX_MAX];
+	memcpy(prev, pg->audit_end_hash, sizeof prev);
+	pthread_mutex_unlock(&pg->lock);
+
+	bool stale = !known;
+	if (known) {
+		ret = pg_audit_chain(entries, n, seq, prev, hash);
+		if (!ret)
+			ret = pg_audit_append_pipelined(c, entries, n, &stale);
+	}
+	if (stale) {
+		/* The locked way: after ROLLBACK of the refused pipeline's transaction. */
+		PGTransactionStatusType ts = PQtransactionStatus(c);
+		if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR)
+			PQclear(PQexec(c, "ROLLBACK"));
+		ret = pg_audit_append_locked(c, entries, n, hash);
+	}
+	pthread_mutex_lock(&pg->lock);
+	if (ret) {
+		pg->audit_end_known = false;
+	} else if (!pg->audit_end_known || entries[n - 1].seq > pg->audit_end_seq) {
+		pg->audit_end_known = true;
+		pg->audit_end_seq = entries[n - 1].seq;
+		memcpy(pg->audit_end_hash, entries[n - 1].hash, sizeof pg->audit_end_hash);
+	}
+	pthread_mutex_unlock(&pg->lock);
 	pg_put(pg, c); /* rolls back if we stopped half-way */
 	return ret;
 }
@@ -1152,8 +1348,8 @@ static int pg_audit_list(struct store *s, const struct store_audit_query *q, str
 {
 	const struct audit_filter *f = q->f;
 	struct buf sql = BUF_INIT;
-	const char *v[9];
-	struct num nums[5];
+	const char *v[10];
+	struct num nums[6];
 	int i = 0;
 
 	/* Only the conditions in use go into the SQL (so the planner sees what it can use);
@@ -1175,7 +1371,17 @@ static int pg_audit_list(struct store *s, const struct store_audit_query *q, str
 		v[i] = f->object_type;
 		buf_addf(&sql, " AND object_type = $%d", ++i);
 	}
-	if (f->object_id[0]) {
+	if (f->object_id[0] && q->subject_id) {
+		/* The entries about the person, and the listings that name the person (org_id,
+		 * when filtered on, is $1). Each side is one index range. */
+		v[i] = f->object_id;
+		v[i + 1] = num(&nums[5], q->subject_id);
+		buf_addf(&sql,
+			 " AND seq IN (SELECT seq FROM audit_log WHERE object_id = $%d UNION ALL "
+			 "SELECT seq FROM audit_subjects WHERE %sperson_id = $%d)",
+			 i + 1, f->org_id ? "org_id = $1 AND " : "", i + 2);
+		i += 2;
+	} else if (f->object_id[0]) {
 		v[i] = f->object_id;
 		buf_addf(&sql, " AND object_id = $%d", ++i);
 	}
@@ -1195,6 +1401,28 @@ static int pg_audit_list(struct store *s, const struct store_audit_query *q, str
 	buf_addf(&sql, " ORDER BY seq DESC LIMIT $%d", ++i);
 	int ret = pg_many(pg_of(s), "audit_list", sql.data, i, v, sizeof **out, read_audit, (void **)out, n);
 	buf_release(&sql);
+	return ret;
+}
+
+static bool read_audit_subject(const PGresult *r, int row, void *out)
+{
+	struct store_audit_subject *a = out;
+	return get_i64(r, row, 0, &a->seq) && get_i64(r, row, 1, &a->org_id) && get_i64(r, row, 2, &a->person_id);
+}
+
+static int pg_audit_subjects(struct store *s, const int64_t *seqs, size_t n, struct store_audit_subject **out,
+			     size_t *nout)
+{
+	struct buf arr = BUF_INIT;
+	for (size_t i = 0; i < n; i++)
+		buf_addf(&arr, "%s%" PRId64, i ? "," : "{", seqs[i]);
+	buf_addch(&arr, '}');
+	const char *v[] = { arr.data };
+	int ret = pg_many(pg_of(s), "audit_subjects",
+			  "SELECT seq, org_id, person_id FROM audit_subjects WHERE seq = ANY ($1::bigint[]) "
+			  "ORDER BY seq, person_id",
+			  1, v, sizeof **out, read_audit_subject, (void **)out, nout);
+	buf_release(&arr);
 	return ret;
 }
 
@@ -2302,8 +2530,7 @@ static int pg_enrolment_list(struct store *s, int64_t org_id, const struct enrol
 	struct num nums[8];
 	int nv = 0;
 	v[nv++] = num(&nums[0], org_id);
-	buf_adds(&where, " FROM enrolments e JOIN persons p ON p.org_id = e.org_id AND p.id = e.person_id "
-			 "WHERE e.org_id = $1");
+	buf_adds(&where, " WHERE e.org_id = $1");
 	if (q->programme_id) {
 		v[nv++] = num(&nums[1], q->programme_id);
 		buf_addf(&where, " AND e.programme_id = $%d", nv);
@@ -2326,29 +2553,65 @@ static int pg_enrolment_list(struct store *s, int64_t org_id, const struct enrol
 		v[nv++] = num(&nums[4], q->phase);
 		buf_addf(&where, " AND e.phase = $%d", nv);
 	}
-	buf_addf(&count, "SELECT count(*)%s", where.data);
+	/* Every enrolment has its person (a foreign key), so the count needs no join. */
+	buf_addf(&count, "SELECT count(*) FROM enrolments e%s", where.data);
 	int ncount = nv;
-	/* The counts are per row, through attendance_enrolment_day: their cost follows the
-	 * person's attendance, not the table. */
+	/* The counts are per row of the page, through attendance_enrolment_day: their cost
+	 * follows the person's attendance, not the table. One subquery gives all three (an
+	 * array), evaluated after ORDER BY … LIMIT for the page's rows only; the outer query
+	 * takes them apart and keeps the order. */
+	bool by_started = q->sort == STORE_ENROL_BY_STARTED, by_phase = q->sort == STORE_ENROL_BY_PHASE;
 	buf_addf(&page,
-		 "SELECT " STORE_ENROLMENT_COLS ", p.given_name, p.family_name, "
-		 "(SELECT count(DISTINCT a.on_day) FROM attendance a WHERE a.org_id = e.org_id "
-		 "AND a.enrolment_id = e.id AND a.attended AND a.on_day >= e.phase_since), "
-		 "(SELECT count(DISTINCT a.on_day) FROM attendance a WHERE a.org_id = e.org_id "
-		 "AND a.enrolment_id = e.id AND a.attended AND a.on_day >= $%d), "
-		 "(SELECT max(a.on_day) FROM attendance a WHERE a.org_id = e.org_id "
-		 "AND a.enrolment_id = e.id AND a.attended)"
-		 "%s ORDER BY %s LIMIT $%d OFFSET $%d",
-		 nv + 1, where.data,
-		 q->sort == STORE_ENROL_BY_STARTED ? "e.started_on DESC, e.id DESC"
-		 : q->sort == STORE_ENROL_BY_PHASE ? "e.phase, e.phase_since, p.family_key, p.given_key, e.id"
-						   : "p.family_key, p.given_key, e.id",
-		 nv + 2, nv + 3);
+		 "SELECT " STORE_ENROLMENT_COLS ", e.given_name, e.family_name, e.x[1], e.x[2], e.x[3], e.total "
+		 "FROM (SELECT e.*, p.given_name, p.family_name, p.family_key, p.given_key, "
+		 "(SELECT ARRAY[count(DISTINCT a.on_day) FILTER (WHERE a.on_day >= e.phase_since), "
+		 "count(DISTINCT a.on_day) FILTER (WHERE a.on_day >= $%d), max(a.on_day)] FROM attendance a "
+		 "WHERE a.org_id = e.org_id AND a.enrolment_id = e.id AND a.attended) AS x, "
+		 "(SELECT count(*) FROM enrolments e%s) AS total "
+		 "FROM enrolments e JOIN persons p ON p.org_id = e.org_id AND p.id = e.person_id"
+		 "%s ORDER BY %s LIMIT $%d OFFSET $%d) e ORDER BY %s",
+		 nv + 1, where.data, where.data,
+		 by_started ? "e.started_on DESC, e.id DESC"
+		 : by_phase ? "e.phase, e.phase_since, p.family_key, p.given_key, e.id"
+			    : "p.family_key, p.given_key, e.id",
+		 nv + 2, nv + 3,
+		 by_started ? "e.started_on DESC, e.id DESC"
+		 : by_phase ? "e.phase, e.phase_since, e.family_key, e.given_key, e.id"
+			    : "e.family_key, e.given_key, e.id");
 	v[nv++] = num(&nums[5], q->recent_from == DATE_NONE ? INT32_MAX : q->recent_from);
 	v[nv++] = num(&nums[6], q->limit);
 	v[nv++] = num(&nums[7], q->offset);
-	int ret = pg_count_and_page(pg_of(s), "enrolment_list", count.data, ncount, page.data, nv, v,
-				    &store_enrolment_map, sizeof **out, (void **)out, n, total, pg_enrolment_row_rest);
+	/* The total comes with each row (an InitPlan, one snapshot with the page): one round
+	 * trip instead of a transaction of four. Only a page past the end asks again. */
+	struct pg_store *pg = pg_of(s);
+	PGresult *r = NULL;
+	int ret;
+	*out = NULL;
+	*n = 0;
+	*total = 0;
+	PGconn *c = pg_get(pg, &ret);
+	if (c) {
+		ret = pg_exec(c, "enrolment_list", page.data, nv, v, &r);
+		int rows = ret ? 0 : PQntuples(r);
+		if (!ret) {
+			*out = xcalloc(rows ? (size_t)rows : 1, sizeof **out);
+			int last = store_enrolment_map.n + store_enrolment_row_map.n;
+			for (int i = 0; i < rows && !ret; i++)
+				if (!pg_read_map(r, i, 0, &store_enrolment_map, &(*out)[i]) ||
+				    !pg_enrolment_row_rest(r, i, &(*out)[i]) || !get_i64(r, i, last, total))
+					ret = too_long("enrolment_list");
+			*n = (size_t)rows;
+		}
+		PQclear(r);
+		if (!ret && rows == 0 && q->offset > 0)
+			ret = pg_i(c, "enrolment_list: count", count.data, ncount, v, total);
+		pg_put(pg, c);
+	}
+	if (ret) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
 	buf_release(&where);
 	buf_release(&count);
 	buf_release(&page);
@@ -3089,6 +3352,41 @@ static int pg_fac_meeting_days(struct store *s, int64_t org_id, int64_t person_i
 			NVALS(v), v, &store_fac_day_map, sizeof **days, (void **)days, n);
 }
 
+/* One round trip for a caseload page instead of two per row. */
+static int pg_fac_engagement(struct store *s, int64_t org_id, const int64_t *person_ids, size_t n, int32_t from,
+			     int32_t to, struct fac_engagement *out)
+{
+	struct pg_store *pg = pg_of(s);
+	struct buf arr = BUF_INIT;
+	for (size_t i = 0; i < n; i++)
+		buf_addf(&arr, "%s%" PRId64, i ? "," : "{", person_ids[i]);
+	buf_addch(&arr, '}');
+	const char *v[] = { I64(org_id), arr.data, I64(from), I64(to) };
+	PGresult *r = NULL;
+	int ret;
+	PGconn *c = pg_get(pg, &ret);
+	if (c) {
+		ret = pg_exec(c, "fac_engagement",
+			      "SELECT i.ord, (SELECT count(*) FROM fac_meeting_log m WHERE m.org_id = $1 "
+			      "AND m.person_id = i.id AND m.on_day >= $3 AND m.on_day <= $4), coalesce(f.sponsor, '') "
+			      "FROM unnest($2::bigint[]) WITH ORDINALITY AS i (id, ord) "
+			      "LEFT JOIN fac_profile f ON f.org_id = $1 AND f.person_id = i.id",
+			      NVALS(v), v, &r);
+		for (int row = 0; !ret && row < PQntuples(r); row++) {
+			int64_t ord, count;
+			if (!get_i64(r, row, 0, &ord) || ord < 1 || (size_t)ord > n || !get_i64(r, row, 1, &count) ||
+			    !GET_TEXT(r, row, 2, out[ord - 1].sponsor))
+				ret = store_error(STORE_ERROR, "postgresql: fac_engagement: unexpected answer");
+			else
+				out[ord - 1].meetings = (int)count;
+		}
+		PQclear(r);
+		pg_put(pg, c);
+	}
+	buf_release(&arr);
+	return ret;
+}
+
 static int pg_fac_profile_get(struct store *s, int64_t org_id, int64_t person_id, struct fac_profile *out)
 {
 	const char *v[] = { I64(org_id), I64(person_id) };
@@ -3140,6 +3438,48 @@ static int pg_fac_revisits_due(struct store *s, int64_t org_id, int64_t therapis
 #include "store/pg_sessions.c"
 /* ---- end of Group sessions and workshops ---- */
 
+/* ======================================================================================
+ * The programme report (store.h, issue 7): in its own file, using the helpers above.
+ * ====================================================================================== */
+#include "store/pg_report.c"
+/* ---- end of The programme report ---- */
+
+/* ======================================================================================
+ * Therapist training (store.h, issue 7): in its own file, using the helpers above.
+ * ====================================================================================== */
+#include "store/pg_training.c"
+/* ---- end of Therapist training ---- */
+
+/* ======================================================================================
+ * The network report (store.h, issue 7): in its own file, using the helpers above.
+ * ====================================================================================== */
+#include "store/pg_network.c"
+/* ---- end of The network report ---- */
+
+/* ======================================================================================
+ * Relapses (store.h, issue 6): in its own file, using the helpers above.
+ * ====================================================================================== */
+#include "store/pg_relapses.c"
+/* ---- end of Relapses ---- */
+
+/* ======================================================================================
+ * Outcome measures (store.h, issue 6): in its own file, using the helpers above.
+ * ====================================================================================== */
+#include "store/pg_outcomes.c"
+/* ---- end of Outcome measures ---- */
+
+/* ======================================================================================
+ * Sobriety tests (store.h, issue 6): in its own file, using the helpers above.
+ * ====================================================================================== */
+#include "store/pg_sobriety.c"
+/* ---- end of Sobriety tests ---- */
+
+/* ======================================================================================
+ * An organisation's own questionnaire definitions (store.h, issue 6): in its own file.
+ * ====================================================================================== */
+#include "store/pg_orgq.c"
+/* ---- end of An organisation's own questionnaire definitions ---- */
+
 const struct store_ops store_pg_ops = {
 	.name = "postgresql",
 	.open = pg_open,
@@ -3176,6 +3516,7 @@ const struct store_ops store_pg_ops = {
 	.audit_append = pg_audit_append,
 	.audit_list = pg_audit_list,
 	.audit_page = pg_audit_page,
+	.audit_subjects = pg_audit_subjects,
 	.programme_create = pg_programme_create,
 	.programme_get = pg_programme_get,
 	.programme_list = pg_programme_list,
@@ -3261,6 +3602,7 @@ const struct store_ops store_pg_ops = {
 	.fac_meeting_list = pg_fac_meeting_list,
 	.fac_meeting_days = pg_fac_meeting_days,
 	.fac_profile_get = pg_fac_profile_get,
+	.fac_engagement = pg_fac_engagement,
 	.fac_profile_set = pg_fac_profile_set,
 	.fac_revisits_due = pg_fac_revisits_due,
 	.steps_get = pg_steps_get,
@@ -3269,6 +3611,10 @@ const struct store_ops store_pg_ops = {
 	.plan_save = pg_plan_save,
 	.plan_get = pg_plan_get,
 	.plan_versions = pg_plan_versions,
+	.plan_latest_many = pg_plan_latest_many,
+	.steps_get_many = pg_steps_get_many,
+	.step_wording_get = pg_step_wording_get,
+	.step_wording_set = pg_step_wording_set,
 	.note_create = pg_note_create,
 	.note_update = pg_note_update,
 	.note_delete = pg_note_delete,
@@ -3276,10 +3622,75 @@ const struct store_ops store_pg_ops = {
 	.note_addendum_add = pg_note_addendum_add,
 	.note_get = pg_note_get,
 	.note_list = pg_note_list,
+	.note_heads = pg_note_heads,
 	.note_draft_count = pg_note_draft_count,
 	.note_drafts_overdue = pg_note_drafts_overdue,
 	.session_details_get = pg_session_details_get,
 	.session_details_set = pg_session_details_set,
 	.session_group_notes = pg_session_group_notes,
+	.report_rows = pg_report_rows,
+	.training_courses = pg_training_courses,
+	.training_course_add = pg_training_course_add,
+	.training_records = pg_training_records,
+	.training_set = pg_training_set,
+	.training_certified_count = pg_training_certified_count,
+	.session_override_get = pg_session_override_get,
+	.session_override_set = pg_session_override_set,
+	.relapse_create = pg_relapse_create,
+	.relapse_update = pg_relapse_update,
+	.relapse_get = pg_relapse_get,
+	.relapse_by_test = pg_relapse_by_test,
+	.relapse_list = pg_relapse_list,
+	.sober_since_get = pg_sober_since_get,
+	.sober_since_set = pg_sober_since_set,
+	.relapse_settings_get = pg_relapse_settings_get,
+	.relapse_settings_set = pg_relapse_settings_set,
+	.outcome_add = pg_outcome_add,
+	.outcome_get = pg_outcome_get,
+	.outcome_list = pg_outcome_list,
+	.outcome_mark_error = pg_outcome_mark_error,
+	.outcome_open_events = pg_outcome_open_events,
+	.outcome_points = pg_outcome_points,
+	.outcome_point_add = pg_outcome_point_add,
+	.outcome_point_remove = pg_outcome_point_remove,
+	.outcome_schedule_seed = pg_outcome_schedule_seed,
+	.outcome_link_create = pg_outcome_link_create,
+	.outcome_link_find = pg_outcome_link_find,
+	.outcome_link_list = pg_outcome_link_list,
+	.outcome_link_consume = pg_outcome_link_consume,
+	.outcome_attempt = pg_outcome_attempt,
+	.network_join = pg_network_join,
+	.network_leave = pg_network_leave,
+	.network_member_get = pg_network_member_get,
+	.network_members = pg_network_members,
+	.network_import_put = pg_network_import_put,
+	.network_import_list = pg_network_import_list,
+	.network_import_body = pg_network_import_body,
+	.network_import_remove = pg_network_import_remove,
+	.orgq_put = pg_orgq_put,
+	.orgq_get = pg_orgq_get,
+	.orgq_body = pg_orgq_body,
+	.orgq_list = pg_orgq_list,
+	.orgq_remove = pg_orgq_remove,
+	.substance_seed = pg_substance_seed,
+	.substance_list = pg_substance_list,
+	.substance_add = pg_substance_add,
+	.substance_update = pg_substance_update,
+	.substance_delete = pg_substance_delete,
+	.sob_test_create = pg_sob_test_create,
+	.sob_test_get = pg_sob_test_get,
+	.sob_test_list = pg_sob_test_list,
+	.sob_test_lab = pg_sob_test_lab,
+	.sob_med_add = pg_sob_med_add,
+	.sob_med_end = pg_sob_med_end,
+	.sob_med_list = pg_sob_med_list,
+	.sob_rule_set = pg_sob_rule_set,
+	.sob_rule_list = pg_sob_rule_list,
+	.sob_zero_get = pg_sob_zero_get,
+	.sob_zero_set = pg_sob_zero_set,
+	.sob_draw_put = pg_sob_draw_put,
+	.sob_draw_list = pg_sob_draw_list,
+	.sob_selected_count = pg_sob_selected_count,
+	.sob_fairness = pg_sob_fairness,
 	.testing_exec = pg_testing_exec,
 };

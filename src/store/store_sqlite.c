@@ -37,11 +37,21 @@ struct sq_cached {
 	sqlite3_stmt *st;
 };
 
+/* A statement of SQL built at run time (optional filters), cached by its text: the
+ * combinations of filters are few, so a small ring per connection keeps them prepared. */
+enum { SQ_DYN_CACHE = 32 };
+struct sq_dyncached {
+	char *sql; /* owned copy */
+	sqlite3_stmt *st;
+};
+
 struct sq_conn {
 	sqlite3 *db;
 	bool busy;
 	struct sq_cached *cache;
 	size_t ncache, capcache;
+	struct sq_dyncached dyn[SQ_DYN_CACHE];
+	size_t ndyn, nextdyn;
 };
 
 struct sq_store {
@@ -207,6 +217,12 @@ static void sq_close_conn(struct sq_conn *c)
 	free(c->cache);
 	c->cache = NULL;
 	c->ncache = c->capcache = 0;
+	for (size_t i = 0; i < c->ndyn; i++) {
+		sqlite3_finalize(c->dyn[i].st);
+		free(c->dyn[i].sql);
+		c->dyn[i] = (struct sq_dyncached){ NULL, NULL };
+	}
+	c->ndyn = c->nextdyn = 0;
 	sqlite3_close(c->db); /* NULL is a harmless no-op */
 	c->db = NULL;
 }
@@ -1096,6 +1112,9 @@ static const char SQL_AUDIT_LAST[] = "SELECT seq, hash FROM audit_log ORDER BY s
 static const char SQL_AUDIT_INSERT[] = "INSERT INTO audit_log (" AUDIT_COLS
 				       ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 static const char SQL_AUDIT_PAGE[] = "SELECT " AUDIT_COLS " FROM audit_log WHERE seq > ?1 ORDER BY seq LIMIT ?2";
+static const char SQL_AUDIT_SUBJECT_INSERT[] = "INSERT INTO audit_subjects (seq, org_id, person_id) VALUES (?1, ?2, ?3)";
+static const char SQL_AUDIT_SUBJECTS[] = "SELECT seq, org_id, person_id FROM audit_subjects "
+					 "WHERE seq IN (SELECT value FROM json_each(?1)) ORDER BY seq, person_id";
 
 static bool read_audit(sqlite3_stmt *st, void *out)
 {
@@ -1127,7 +1146,16 @@ static int sq_audit_insert(struct sq_conn *c, const struct audit_entry *e)
 	bind_text(st, 10, e->detail);
 	bind_text(st, 11, e->prev_hash);
 	bind_text(st, 12, e->hash);
-	return sq_run(c, st, "audit_append: insert");
+	int ret = sq_run(c, st, "audit_append: insert");
+	for (size_t k = 0; !ret && k < e->nsubjects; k++) {
+		if (!(st = sq_stmt(c, SQL_AUDIT_SUBJECT_INSERT)))
+			return STORE_ERROR;
+		bind_i64(st, 1, e->seq);
+		bind_i64(st, 2, e->org_id);
+		bind_i64(st, 3, e->subjects[k]);
+		ret = sq_run(c, st, "audit_append: subject");
+	}
+	return ret;
 }
 
 /* The chain has one end: BEGIN IMMEDIATE holds the file's write lock from before the
@@ -1203,7 +1231,12 @@ static int sq_audit_list(struct store *s, const struct store_audit_query *q, str
 		buf_adds(&sql, " AND action LIKE ? ESCAPE '\\'");
 	if (f->object_type[0])
 		buf_adds(&sql, " AND object_type = ?");
-	if (f->object_id[0])
+	if (f->object_id[0] && q->subject_id) /* also the listings that name the person */
+		buf_adds(&sql, f->org_id ? " AND seq IN (SELECT seq FROM audit_log WHERE object_id = ? UNION ALL "
+					   "SELECT seq FROM audit_subjects WHERE org_id = ?1 AND person_id = ?)"
+					 : " AND seq IN (SELECT seq FROM audit_log WHERE object_id = ? UNION ALL "
+					   "SELECT seq FROM audit_subjects WHERE person_id = ?)");
+	else if (f->object_id[0])
 		buf_adds(&sql, " AND object_id = ?");
 	if (f->from_ms)
 		buf_adds(&sql, " AND at_ms >= ?");
@@ -1229,6 +1262,8 @@ static int sq_audit_list(struct store *s, const struct store_audit_query *q, str
 		bind_text(st, i++, f->object_type);
 	if (f->object_id[0])
 		bind_text(st, i++, f->object_id);
+	if (f->object_id[0] && q->subject_id)
+		bind_i64(st, i++, q->subject_id);
 	if (f->from_ms)
 		bind_i64(st, i++, f->from_ms);
 	if (f->to_ms)
@@ -1241,6 +1276,37 @@ out:
 	sqlite3_finalize(st);
 	sq_put(sq, c, false);
 	buf_release(&sql);
+	return ret;
+}
+
+static bool read_audit_subject(sqlite3_stmt *st, void *out)
+{
+	struct store_audit_subject *a = out;
+	a->seq = sqlite3_column_int64(st, 0);
+	a->org_id = sqlite3_column_int64(st, 1);
+	a->person_id = sqlite3_column_int64(st, 2);
+	return true;
+}
+
+static int sq_audit_subjects(struct store *s, const int64_t *seqs, size_t n, struct store_audit_subject **out,
+			     size_t *nout)
+{
+	struct sq_store *sq = sq_of(s);
+	struct buf arr = BUF_INIT;
+	for (size_t i = 0; i < n; i++)
+		buf_addf(&arr, "%s%lld", i ? "," : "[", (long long)seqs[i]);
+	buf_addch(&arr, ']');
+	int ret = STORE_ERROR;
+	*out = NULL;
+	*nout = 0;
+	struct sq_conn *c = sq_get(sq, false);
+	sqlite3_stmt *st = sq_stmt(c, SQL_AUDIT_SUBJECTS);
+	if (st) {
+		bind_text(st, 1, arr.data);
+		ret = sq_collect(c, st, "audit_subjects", sizeof **out, read_audit_subject, (void **)out, nout);
+	}
+	sq_put(sq, c, false);
+	buf_release(&arr);
 	return ret;
 }
 
@@ -1544,36 +1610,55 @@ static int sq_end_read(struct sq_store *sq, struct sq_conn *c, int ret, const ch
 	return ret;
 }
 
-/* SQL built from constants at run time (optional filters): prepared for this call only.
- * The values are bound all the same. */
+/* The prepared statement of SQL built at run time, from the connection's ring of them
+ * (the oldest is replaced when it is full); NULL after sq_fail. The caller resets it. */
+static sqlite3_stmt *sq_dyn_stmt(struct sq_conn *c, const char *sql, const char *what)
+{
+	for (size_t i = 0; i < c->ndyn; i++)
+		if (strcmp(c->dyn[i].sql, sql) == 0)
+			return c->dyn[i].st;
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		sq_fail(c->db, what);
+		return NULL;
+	}
+	size_t slot = c->ndyn < SQ_DYN_CACHE ? c->ndyn++ : c->nextdyn++ % SQ_DYN_CACHE;
+	if (c->dyn[slot].st) {
+		sqlite3_finalize(c->dyn[slot].st);
+		free(c->dyn[slot].sql);
+	}
+	c->dyn[slot] = (struct sq_dyncached){ xstrdup(sql), st };
+	return st;
+}
+
+/* SQL built from constants at run time (optional filters), cached by its text. The
+ * values are bound all the same. */
 static int sq_dyn_rows(struct sq_conn *c, const char *sql, const char *what, const struct sq_val *v, int n,
 		       const struct store_cols *m, size_t elem, void **out, size_t *nout,
 		       bool (*extra)(sqlite3_stmt *st, void *row))
 {
-	sqlite3_stmt *st = NULL;
 	*out = NULL;
 	*nout = 0;
-	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return sq_fail(c->db, what);
+	sqlite3_stmt *st = sq_dyn_stmt(c, sql, what);
+	if (!st)
+		return STORE_ERROR;
 	sq_bindv(st, v, n);
-	int ret = sq_collect_map(c, st, what, m, elem, out, nout, extra);
-	sqlite3_finalize(st);
-	return ret;
+	return sq_collect_map(c, st, what, m, elem, out, nout, extra); /* resets st */
 }
 
 static int sq_dyn_count(struct sq_conn *c, const char *sql, const char *what, const struct sq_val *v, int n,
 			int64_t *total)
 {
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return sq_fail(c->db, what);
+	sqlite3_stmt *st = sq_dyn_stmt(c, sql, what);
+	if (!st)
+		return STORE_ERROR;
 	sq_bindv(st, v, n);
 	int ret = STORE_OK;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		*total = sqlite3_column_int64(st, 0);
 	else
 		ret = sq_fail(c->db, what);
-	sqlite3_finalize(st);
+	sq_done(st);
 	return ret;
 }
 
@@ -2487,8 +2572,7 @@ static int sq_enrolment_list(struct store *s, int64_t org_id, const struct enrol
 	struct buf where = BUF_INIT, sql = BUF_INIT, count = BUF_INIT;
 	struct sq_val v[10] = { V_I(org_id) };
 	int nv = 1, ret;
-	buf_adds(&where, " FROM enrolments e JOIN persons p ON p.org_id = e.org_id AND p.id = e.person_id "
-			 "WHERE e.org_id = ?1");
+	buf_adds(&where, " WHERE e.org_id = ?1");
 	if (q->programme_id) {
 		v[nv++] = (struct sq_val)V_I(q->programme_id);
 		buf_addf(&where, " AND e.programme_id = ?%d", nv);
@@ -2511,7 +2595,8 @@ static int sq_enrolment_list(struct store *s, int64_t org_id, const struct enrol
 		v[nv++] = (struct sq_val)V_I(q->phase);
 		buf_addf(&where, " AND e.phase = ?%d", nv);
 	}
-	buf_addf(&count, "SELECT count(*)%s", where.data);
+	/* Every enrolment has its person (a foreign key), so the count needs no join. */
+	buf_addf(&count, "SELECT count(*) FROM enrolments e%s", where.data);
 	int ncount = nv;
 	/* The counts are per row, through attendance_enrolment_day: their cost follows the
 	 * person's attendance, not the table. */
@@ -2522,7 +2607,8 @@ static int sq_enrolment_list(struct store *s, int64_t org_id, const struct enrol
 		 "(SELECT count(DISTINCT a.on_day) FROM attendance a WHERE a.org_id = e.org_id "
 		 "AND a.enrolment_id = e.id AND a.attended = 1 AND a.on_day >= ?%d), "
 		 "(SELECT max(a.on_day) FROM attendance a WHERE a.org_id = e.org_id "
-		 "AND a.enrolment_id = e.id AND a.attended = 1)"
+		 "AND a.enrolment_id = e.id AND a.attended = 1) "
+		 "FROM enrolments e JOIN persons p ON p.org_id = e.org_id AND p.id = e.person_id"
 		 "%s ORDER BY %s LIMIT ?%d OFFSET ?%d",
 		 nv + 1, where.data,
 		 q->sort == STORE_ENROL_BY_STARTED ? "e.started_on DESC, e.id DESC"
@@ -3307,6 +3393,47 @@ static int sq_fac_meeting_days(struct store *s, int64_t org_id, int64_t person_i
 			(void **)days, n);
 }
 
+/* One statement for a caseload page instead of two per row (the ids as a JSON array). */
+static const char SQL_FAC_ENGAGEMENT[] =
+	"SELECT j.key, (SELECT count(*) FROM fac_meeting_log m WHERE m.org_id = ?1 AND m.person_id = j.value "
+	"AND m.on_day >= ?3 AND m.on_day <= ?4), coalesce(f.sponsor, '') FROM json_each(?2) j "
+	"LEFT JOIN fac_profile f ON f.org_id = ?1 AND f.person_id = j.value";
+
+static int sq_fac_engagement(struct store *s, int64_t org_id, const int64_t *person_ids, size_t n, int32_t from,
+			     int32_t to, struct fac_engagement *out)
+{
+	struct sq_store *sq = sq_of(s);
+	struct buf arr = BUF_INIT;
+	for (size_t i = 0; i < n; i++)
+		buf_addf(&arr, "%s%lld", i ? "," : "[", (long long)person_ids[i]);
+	buf_addch(&arr, ']');
+	int ret = STORE_ERROR;
+	struct sq_conn *c = sq_get(sq, false);
+	sqlite3_stmt *st = sq_stmt(c, SQL_FAC_ENGAGEMENT);
+	if (st) {
+		bind_i64(st, 1, org_id);
+		bind_text(st, 2, arr.data);
+		bind_i64(st, 3, from);
+		bind_i64(st, 4, to);
+		int rc;
+		ret = STORE_OK;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			int64_t k = sqlite3_column_int64(st, 0);
+			if (k < 0 || (size_t)k >= n || !COL_TEXT(st, 2, out[k].sponsor)) {
+				ret = too_long("fac_engagement");
+				break;
+			}
+			out[k].meetings = sqlite3_column_int(st, 1);
+		}
+		if (!ret && rc != SQLITE_DONE)
+			ret = sq_fail(c->db, "fac_engagement");
+		sq_done(st);
+	}
+	sq_put(sq, c, false);
+	buf_release(&arr);
+	return ret;
+}
+
 static int sq_fac_profile_get(struct store *s, int64_t org_id, int64_t person_id, struct fac_profile *out)
 {
 	const struct sq_val v[] = { V_I(org_id), V_I(person_id) };
@@ -3344,6 +3471,48 @@ static int sq_fac_revisits_due(struct store *s, int64_t org_id, int64_t therapis
 #include "store/sqlite_sessions.c"
 /* ---- end of Group sessions and workshops ---- */
 
+/* ======================================================================================
+ * The programme report (store.h, issue 7): in its own file, using the helpers above.
+ * ====================================================================================== */
+#include "store/sqlite_report.c"
+/* ---- end of The programme report ---- */
+
+/* ======================================================================================
+ * Therapist training (store.h, issue 7): in its own file, using the helpers above.
+ * ====================================================================================== */
+#include "store/sqlite_training.c"
+/* ---- end of Therapist training ---- */
+
+/* ======================================================================================
+ * The network report (store.h, issue 7): in its own file, using the helpers above.
+ * ====================================================================================== */
+#include "store/sqlite_network.c"
+/* ---- end of The network report ---- */
+
+/* ======================================================================================
+ * Relapses (store.h, issue 6): in its own file, using the helpers above.
+ * ====================================================================================== */
+#include "store/sqlite_relapses.c"
+/* ---- end of Relapses ---- */
+
+/* ======================================================================================
+ * Outcome measures (store.h, issue 6): in its own file, using the helpers above.
+ * ====================================================================================== */
+#include "store/sqlite_outcomes.c"
+/* ---- end of Outcome measures ---- */
+
+/* ======================================================================================
+ * Sobriety tests (store.h, issue 6): in its own file, using the helpers above.
+ * ====================================================================================== */
+#include "store/sqlite_sobriety.c"
+/* ---- end of Sobriety tests ---- */
+
+/* ======================================================================================
+ * An organisation's own questionnaire definitions (store.h, issue 6): in its own file.
+ * ====================================================================================== */
+#include "store/sqlite_orgq.c"
+/* ---- end of An organisation's own questionnaire definitions ---- */
+
 const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -3380,6 +3549,7 @@ const struct store_ops store_sqlite_ops = {
 	.audit_append = sq_audit_append,
 	.audit_list = sq_audit_list,
 	.audit_page = sq_audit_page,
+	.audit_subjects = sq_audit_subjects,
 	.programme_create = sq_programme_create,
 	.programme_get = sq_programme_get,
 	.programme_list = sq_programme_list,
@@ -3465,6 +3635,7 @@ const struct store_ops store_sqlite_ops = {
 	.fac_meeting_list = sq_fac_meeting_list,
 	.fac_meeting_days = sq_fac_meeting_days,
 	.fac_profile_get = sq_fac_profile_get,
+	.fac_engagement = sq_fac_engagement,
 	.fac_profile_set = sq_fac_profile_set,
 	.fac_revisits_due = sq_fac_revisits_due,
 	.steps_get = sq_steps_get,
@@ -3473,6 +3644,10 @@ const struct store_ops store_sqlite_ops = {
 	.plan_save = sq_plan_save,
 	.plan_get = sq_plan_get,
 	.plan_versions = sq_plan_versions,
+	.plan_latest_many = sq_plan_latest_many,
+	.steps_get_many = sq_steps_get_many,
+	.step_wording_get = sq_step_wording_get,
+	.step_wording_set = sq_step_wording_set,
 	.note_create = sq_note_create,
 	.note_update = sq_note_update,
 	.note_delete = sq_note_delete,
@@ -3480,10 +3655,75 @@ const struct store_ops store_sqlite_ops = {
 	.note_addendum_add = sq_note_addendum_add,
 	.note_get = sq_note_get,
 	.note_list = sq_note_list,
+	.note_heads = sq_note_heads,
 	.note_draft_count = sq_note_draft_count,
 	.note_drafts_overdue = sq_note_drafts_overdue,
 	.session_details_get = sq_session_details_get,
 	.session_details_set = sq_session_details_set,
 	.session_group_notes = sq_session_group_notes,
+	.report_rows = sq_report_rows,
+	.training_courses = sq_training_courses,
+	.training_course_add = sq_training_course_add,
+	.training_records = sq_training_records,
+	.training_set = sq_training_set,
+	.training_certified_count = sq_training_certified_count,
+	.session_override_get = sq_session_override_get,
+	.session_override_set = sq_session_override_set,
+	.relapse_create = sq_relapse_create,
+	.relapse_update = sq_relapse_update,
+	.relapse_get = sq_relapse_get,
+	.relapse_by_test = sq_relapse_by_test,
+	.relapse_list = sq_relapse_list,
+	.sober_since_get = sq_sober_since_get,
+	.sober_since_set = sq_sober_since_set,
+	.relapse_settings_get = sq_relapse_settings_get,
+	.relapse_settings_set = sq_relapse_settings_set,
+	.outcome_add = sq_outcome_add,
+	.outcome_get = sq_outcome_get,
+	.outcome_list = sq_outcome_list,
+	.outcome_mark_error = sq_outcome_mark_error,
+	.outcome_open_events = sq_outcome_open_events,
+	.outcome_points = sq_outcome_points,
+	.outcome_point_add = sq_outcome_point_add,
+	.outcome_point_remove = sq_outcome_point_remove,
+	.outcome_schedule_seed = sq_outcome_schedule_seed,
+	.outcome_link_create = sq_outcome_link_create,
+	.outcome_link_find = sq_outcome_link_find,
+	.outcome_link_list = sq_outcome_link_list,
+	.outcome_link_consume = sq_outcome_link_consume,
+	.outcome_attempt = sq_outcome_attempt,
+	.network_join = sq_network_join,
+	.network_leave = sq_network_leave,
+	.network_member_get = sq_network_member_get,
+	.network_members = sq_network_members,
+	.network_import_put = sq_network_import_put,
+	.network_import_list = sq_network_import_list,
+	.network_import_body = sq_network_import_body,
+	.network_import_remove = sq_network_import_remove,
+	.orgq_put = sq_orgq_put,
+	.orgq_get = sq_orgq_get,
+	.orgq_body = sq_orgq_body,
+	.orgq_list = sq_orgq_list,
+	.orgq_remove = sq_orgq_remove,
+	.substance_seed = sq_substance_seed,
+	.substance_list = sq_substance_list,
+	.substance_add = sq_substance_add,
+	.substance_update = sq_substance_update,
+	.substance_delete = sq_substance_delete,
+	.sob_test_create = sq_sob_test_create,
+	.sob_test_get = sq_sob_test_get,
+	.sob_test_list = sq_sob_test_list,
+	.sob_test_lab = sq_sob_test_lab,
+	.sob_med_add = sq_sob_med_add,
+	.sob_med_end = sq_sob_med_end,
+	.sob_med_list = sq_sob_med_list,
+	.sob_rule_set = sq_sob_rule_set,
+	.sob_rule_list = sq_sob_rule_list,
+	.sob_zero_get = sq_sob_zero_get,
+	.sob_zero_set = sq_sob_zero_set,
+	.sob_draw_put = sq_sob_draw_put,
+	.sob_draw_list = sq_sob_draw_list,
+	.sob_selected_count = sq_sob_selected_count,
+	.sob_fairness = sq_sob_fairness,
 	.testing_exec = sq_testing_exec,
 };

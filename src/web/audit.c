@@ -55,6 +55,17 @@ int audit_filter_parse(struct req *r, struct audit_filter *f, struct form_errors
 		form_error(fe, "to", N_("The end date is before the start date."));
 	if (before && *before && parse_int64(before, 1, INT64_MAX, &f->before_seq) != 0)
 		form_error(fe, "before", N_("Not a valid position in the log."));
+	/* ?person=ID: everything about the person, the page listings that showed them too. */
+	const char *person = query_get(r, "person");
+	int64_t pid;
+	if (person && *person) {
+		if (parse_int64(person, 1, INT64_MAX, &pid) != 0) {
+			form_error(fe, "person", N_("Enter the person's number (from the address of their page)."));
+		} else {
+			copy_str(f->object_type, sizeof f->object_type, "person");
+			snprintf(f->object_id, sizeof f->object_id, "%" PRId64, pid);
+		}
+	}
 	f->limit = AUDIT_PAGE;
 	return fe->n ? -1 : 0;
 }
@@ -62,8 +73,8 @@ int audit_filter_parse(struct req *r, struct audit_filter *f, struct form_errors
 /* Appends the filter as query parameters (without before). */
 static void filter_query(struct req *r, struct buf *b)
 {
-	static const char *const keys[] = { "actor", "action", "from", "to" };
-	for (size_t i = 0; i < 4; i++) {
+	static const char *const keys[] = { "actor", "action", "from", "to", "person" };
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
 		const char *v = query_get(r, keys[i]);
 		if (!v || !*v)
 			continue;
@@ -72,6 +83,13 @@ static void filter_query(struct req *r, struct buf *b)
 		buf_addch(b, '=');
 		url_encode(b, v);
 	}
+}
+
+/* A listing's persons as "12 40 77" (ids, no personal data). */
+static void subject_list(struct buf *b, const struct audit_entry *e)
+{
+	for (size_t i = 0; i < e->nsubjects; i++)
+		buf_addf(b, i ? " %" PRId64 : "%" PRId64, e->subjects[i]);
 }
 
 static void entry_time(int64_t at_ms, char *out, size_t outlen)
@@ -102,6 +120,9 @@ void audit_get(struct req *r)
 	form_input(&w, r, &fe,
 		   &(struct input){ .name = "action", .label = T(r, "Action (starts with)"), .value = query_get(r, "action"),
 				    .description = T(r, "For example login, user. or audit.export") });
+	form_input(&w, r, &fe,
+		   &(struct input){ .name = "person", .label = T(r, "Person (number)"), .value = query_get(r, "person"),
+				    .description = T(r, "Every access to the person, lists that showed them included") });
 	form_input(&w, r, &fe,
 		   &(struct input){ .name = "from", .label = T(r, "From date"), .type = "date", .value = query_get(r, "from") });
 	form_input(&w, r, &fe,
@@ -156,6 +177,13 @@ void audit_get(struct req *r)
 				html_raw(&w, " ");
 				html_text(&w, e->object_id);
 			}
+			if (e->nsubjects) { /* a listing: the persons it showed */
+				struct buf ids = BUF_INIT;
+				subject_list(&ids, e);
+				html_raw(&w, " ");
+				html_text(&w, ids.data);
+				buf_release(&ids);
+			}
 			html_raw(&w, "</td><td>");
 			html_text(&w, e->addr);
 			html_raw(&w, "</td><td>");
@@ -208,7 +236,7 @@ void audit_csv_get(struct req *r)
 	f.limit = 1000;
 	struct buf *out = &r->out;
 	buf_reset(out);
-	buf_adds(out, "seq,time_utc,actor,action,object_type,object_id,address,detail\r\n");
+	buf_adds(out, "seq,time_utc,actor,action,object_type,object_id,address,detail,persons\r\n");
 	size_t rows = 0;
 	for (;;) {
 		struct audit_entry *es = NULL;
@@ -237,6 +265,11 @@ void audit_csv_get(struct req *r)
 			csv_cell(out, e->addr);
 			buf_addch(out, ',');
 			csv_cell(out, e->detail);
+			buf_addch(out, ',');
+			struct buf ids = BUF_INIT;
+			subject_list(&ids, e);
+			csv_cell(out, ids.data);
+			buf_release(&ids);
 			buf_adds(out, "\r\n");
 		}
 		int64_t last = n ? es[n - 1].seq : 0;

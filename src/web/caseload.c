@@ -9,9 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/date.h"
 #include "core/util.h"
 #include "domain/facilitation.h"
+#include "domain/plan.h"
 #include "domain/rosters.h"
 #include "html/form.h"
 #include "html/layout.h"
@@ -123,23 +125,82 @@ static void therapist_picker(struct req *r, struct html *w, int64_t current, con
 	free(users);
 }
 
-/* Issue 5: the engagement summary's meetings in the last 30 days and sponsor status, two
- * small indexed reads per row (at most PAGE_SIZE rows); the row's read is audited already. */
-static void engagement_cells(struct req *r, struct html *w, int64_t person_id, int32_t today)
+/* Issue 5: the engagement summary's meetings in the last 30 days and sponsor status of
+ * every row, read for the whole page in one query (store_fac_engagement); NULL if that
+ * read failed. The rows' reads are audited already. */
+static struct fac_engagement *engagement_load(struct req *r, const struct caseload *c, int32_t today)
 {
-	int32_t *days = NULL;
-	size_t n = 0;
+	int64_t *ids = xmalloc((c->n ? c->n : 1) * sizeof *ids);
+	for (size_t i = 0; i < c->n; i++)
+		ids[i] = c->rows[i].row.e.person_id;
+	struct fac_engagement *eg = xcalloc(c->n ? c->n : 1, sizeof *eg);
+	if (store_fac_engagement(r->site->ac->store, r->org_id, ids, c->n, today - 29, today, eg) != STORE_OK) {
+		free(eg);
+		eg = NULL;
+	}
+	free(ids);
+	return eg;
+}
+
+static void engagement_cells(struct req *r, struct html *w, const struct fac_engagement *eg)
+{
 	html_raw(w, "<td data-fact=\"meetings-30\">");
-	if (store_fac_meeting_days(r->site->ac->store, r->org_id, person_id, today - 29, today, &days, &n) == STORE_OK)
-		html_int(w, (int)n);
+	if (eg)
+		html_int(w, eg->meetings);
 	else
 		html_raw(w, "-");
-	free(days);
 	html_raw(w, "</td><td data-fact=\"sponsor\">");
-	struct fac_profile prof;
-	int rc = store_fac_profile_get(r->site->ac->store, r->org_id, person_id, &prof);
-	html_text(w, rc == STORE_OK ? T(r, fac_sponsor_label(prof.sponsor))
-		     : rc == STORE_NOTFOUND ? T(r, fac_sponsor_label("none")) : "-");
+	html_text(w, !eg ? "-" : T(r, fac_sponsor_label(eg->sponsor[0] ? eg->sponsor : "none")));
+	html_raw(w, "</td>");
+}
+
+/* Issue 4: the overdue plan assignments of each row's enrolment (plan.h's
+ * assignment_overdue), from the latest plan versions of the whole page read in one query.
+ * counts[i] is rows[i]'s; -1 where the plan could not be read. */
+static void overdue_counts(struct req *r, const struct caseload *c, int32_t today, int *counts)
+{
+	int64_t *ids = xcalloc(c->n ? c->n : 1, sizeof *ids);
+	for (size_t i = 0; i < c->n; i++) {
+		ids[i] = c->rows[i].row.e.id;
+		counts[i] = 0;
+	}
+	struct store_plan_version *v = NULL;
+	size_t n = 0;
+	if (store_plan_latest_many(r->site->ac->store, r->org_id, ids, c->n, &v, &n) != STORE_OK) {
+		for (size_t i = 0; i < c->n; i++)
+			counts[i] = -1;
+		n = 0;
+	}
+	for (size_t k = 0; k < n; k++) {
+		struct plan p;
+		int cnt = -1;
+		if (v[k].json && !plan_parse(v[k].json, strlen(v[k].json), &p, NULL)) {
+			cnt = (int)plan_overdue_count(&p, today);
+			plan_release(&p);
+		}
+		for (size_t i = 0; i < c->n; i++)
+			if (ids[i] == v[k].enrolment_id)
+				counts[i] = cnt;
+	}
+	store_plan_versions_free(v, n);
+	free(ids);
+}
+
+static void overdue_cell(struct req *r, struct html *w, int64_t enrolment_id, int count)
+{
+	html_raw(w, "<td data-fact=\"overdue\">");
+	if (count > 0) {
+		char href[64], num[16];
+		snprintf(href, sizeof href, "/enrolments/%" PRId64 "/plan", enrolment_id);
+		snprintf(num, sizeof num, "%d", count);
+		html_raw(w, "<a class=\"ds-link\"");
+		html_attr(w, "href", href);
+		html_raw(w, "><span class=\"ds-tag\" data-color=\"danger\">");
+		html_fmt(w, T(r, "{} overdue"), num);
+		html_raw(w, "</span></a>");
+	} else {
+		html_text(w, count < 0 ? "-" : "0");
+	}
 	html_raw(w, "</td>");
 }
 
@@ -199,7 +260,10 @@ void caseload_get(struct req *r)
 		html_raw(&w, "</caption>\n<thead><tr>");
 		static const char *const cols[] = { N_("Name"),     N_("Programme"),     N_("Phase"),   N_("Status"),
 						    N_("Progress"), N_("Last attended"), N_("Warnings"),
-						    N_("Meetings, 30 days"), N_("Sponsor") };
+						    N_("Meetings, 30 days"), N_("Sponsor"), N_("Overdue assignments") };
+		int *overdue = xcalloc(c.n, sizeof *overdue);
+		overdue_counts(r, &c, today, overdue);
+		struct fac_engagement *eg = engagement_load(r, &c, today);
 		for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
 			html_raw(&w, "<th scope=\"col\">");
 			html_text(&w, T(r, cols[i]));
@@ -243,10 +307,13 @@ void caseload_get(struct req *r)
 				html_raw(&w, "</ul>");
 			}
 			html_raw(&w, "</td>");
-			engagement_cells(r, &w, e->person_id, today);
+			engagement_cells(r, &w, eg ? &eg[i] : NULL);
+			overdue_cell(r, &w, e->id, overdue[i]);
 			html_raw(&w, "</tr>\n");
 		}
 		html_raw(&w, "</tbody>\n</table>\n");
+		free(overdue);
+		free(eg);
 	}
 	int64_t pages = c.total > 0 ? (c.total + PAGE_SIZE - 1) / PAGE_SIZE : 1;
 	if (pages > 1) {

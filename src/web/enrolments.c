@@ -256,42 +256,13 @@ struct change_form {
 
 static void hidden(struct html *w, const char *name, const char *value)
 {
-	html_raw(w, "<input type=\"hidden\"");
-	html_attr(w, "name", name);
-	html_attr(w, "value", value);
-	html_raw(w, ">\n");
+	form_hidden(w, name, value);
 }
 
 static void textarea(struct html *w, struct req *r, const struct form_errors *fe, const char *name,
 		     const char *label, const char *value)
 {
-	const char *err = form_error_get(fe, name);
-	struct buf id = BUF_INIT;
-	buf_addf(&id, "f-%s", name);
-	html_raw(w, "<div class=\"ds-field\">\n<label class=\"ds-label\"");
-	html_attr(w, "for", id.data);
-	html_raw(w, ">");
-	html_text(w, label);
-	html_raw(w, "</label>\n<textarea class=\"ds-input\" rows=\"3\"");
-	html_attr(w, "id", id.data);
-	html_attr(w, "name", name);
-	if (err) {
-		buf_adds(&id, "-error");
-		html_attr(w, "aria-describedby", id.data);
-		html_raw(w, " aria-invalid=\"true\"");
-	}
-	html_raw(w, ">");
-	html_text(w, value ? value : "");
-	html_raw(w, "</textarea>\n");
-	if (err) {
-		html_raw(w, "<p class=\"ds-validation-message\" data-field=\"validation\"");
-		html_attr(w, "id", id.data);
-		html_raw(w, ">");
-		html_text(w, T(r, err));
-		html_raw(w, "</p>\n");
-	}
-	html_raw(w, "</div>\n");
-	buf_release(&id);
+	form_textarea(w, r, fe, &(struct textarea){ .name = name, .label = label, .value = value, .rows = 3 });
 }
 
 static void date_input(struct html *w, struct req *r, const struct form_errors *fe, const char *name,

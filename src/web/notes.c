@@ -47,45 +47,8 @@ static void link_to(struct html *w, const char *href, const char *label)
 static void textarea(struct html *w, struct req *r, const struct form_errors *fe, const char *name,
 		     const char *label, const char *value, int rows)
 {
-	const char *err = form_error_get(fe, name);
-	struct buf id = BUF_INIT;
-	buf_addf(&id, "f-%s", name);
-	html_raw(w, "<div class=\"ds-field\">\n<label class=\"ds-label\"");
-	html_attr(w, "for", id.data);
-	html_raw(w, ">");
-	html_text(w, label);
-	if (rows > 3)
-		html_raw(w, "</label>\n<textarea class=\"ds-input\" rows=\"8\"");
-	else
-		html_raw(w, "</label>\n<textarea class=\"ds-input\" rows=\"3\"");
-	html_attr(w, "id", id.data);
-	html_attr(w, "name", name);
-	if (err) {
-		buf_adds(&id, "-error");
-		html_attr(w, "aria-describedby", id.data);
-		html_raw(w, " aria-invalid=\"true\"");
-	}
-	html_raw(w, ">");
-	html_text(w, value ? value : "");
-	html_raw(w, "</textarea>\n");
-	if (err) {
-		html_raw(w, "<p class=\"ds-validation-message\" data-field=\"validation\"");
-		html_attr(w, "id", id.data);
-		html_raw(w, ">");
-		html_text(w, T(r, err));
-		html_raw(w, "</p>\n");
-	}
-	html_raw(w, "</div>\n");
-	buf_release(&id);
-}
-
-static void user_name(struct req *r, int64_t id, struct html *w)
-{
-	struct user u;
-	if (id && store_user_get(r->site->ac->store, id, &u) == STORE_OK)
-		html_text(w, u.name[0] ? u.name : u.email);
-	else
-		html_text(w, "–");
+	form_textarea(w, r, fe,
+		      &(struct textarea){ .name = name, .label = label, .value = value, .rows = rows > 3 ? 8 : 3 });
 }
 
 static void time_text(struct html *w, int64_t t)
@@ -255,7 +218,7 @@ static void list_page(struct req *r, int status, const char *name, const struct 
 			html_raw(&w, "</a></td><td>");
 			html_text(&w, type_label(r, rows[i].type));
 			html_raw(&w, "</td><td>");
-			user_name(r, rows[i].author, &w);
+			user_display_name(r, rows[i].author, &w);
 			html_raw(&w, "</td><td>");
 			html_text(&w, rows[i].signed_at ? T(r, "Signed") : T(r, "Draft"));
 			html_raw(&w, "</td><td>");
@@ -378,7 +341,7 @@ static void note_page(struct req *r, int status, const struct form_errors *fe, c
 	html_raw(&w, "</dd>\n<dt>");
 	html_text(&w, T(r, "Author"));
 	html_raw(&w, "</dt><dd>");
-	user_name(r, n->author, &w);
+	user_display_name(r, n->author, &w);
 	html_raw(&w, "</dd>\n");
 	if (n->step) {
 		html_raw(&w, "<dt>");
@@ -446,7 +409,7 @@ static void note_page(struct req *r, int status, const struct form_errors *fe, c
 			para(&w, T(r, "No addenda."));
 		for (size_t i = 0; i < nadd; i++) {
 			html_raw(&w, "<section class=\"tolv-addendum\"><p class=\"ds-paragraph\">");
-			user_name(r, add[i].author, &w);
+			user_display_name(r, add[i].author, &w);
 			html_raw(&w, ", ");
 			time_text(&w, add[i].created_at);
 			html_raw(&w, "</p>\n<div class=\"tolv-note-text\">");

@@ -16,6 +16,7 @@
 #include "core/buf.h"
 #include "core/date.h"
 #include "core/util.h"
+#include "domain/orgquestionnaire.h"
 #include "domain/outcomes.h"
 #include "domain/persons.h"
 #include "domain/questionnaire.h"
@@ -54,9 +55,15 @@ static void date_text(struct html *w, int32_t day)
 	html_text(w, d);
 }
 
+/* The organisation's definition of id (its own, else the built-in); NULL if unknown. */
+static const struct questionnaire *qdef(struct req *r, const char *id)
+{
+	return questionnaire_for_org(r->site->ac->store, r->org_id, id);
+}
+
 static const char *qtitle(struct req *r, const char *id)
 {
-	const struct questionnaire *def = questionnaire_builtin(id);
+	const struct questionnaire *def = qdef(r, id);
 	return def ? q_text_get(&def->title, r->lang) : id;
 }
 
@@ -452,7 +459,7 @@ static void links_section(struct req *r, struct html *w, int64_t person_id, cons
 	struct option qs[Q_ITEMS_MAX];
 	size_t nq = questionnaire_builtin_count();
 	for (size_t i = 0; i < nq && i < 8; i++) {
-		const struct questionnaire *def = questionnaire_builtin_at(i);
+		const struct questionnaire *def = qdef(r, questionnaire_builtin_at(i)->id);
 		qs[i].value = def->id;
 		qs[i].label = q_text_get(&def->title, r->lang);
 	}
@@ -528,7 +535,7 @@ static void person_page(struct req *r, int status, const struct person *p, const
 	h2(&w, T(r, "Record a result"));
 	html_raw(&w, "<ul class=\"ds-list tolv-links\">\n");
 	for (size_t i = 0; i < questionnaire_builtin_count(); i++) {
-		const struct questionnaire *def = questionnaire_builtin_at(i);
+		const struct questionnaire *def = qdef(r, questionnaire_builtin_at(i)->id);
 		buf_reset(&href);
 		buf_addf(&href, "/persons/%" PRId64 "/outcomes/new?q=%s", p->id, def->id);
 		html_raw(&w, "<li><a class=\"ds-link\"");
@@ -542,7 +549,7 @@ static void person_page(struct req *r, int status, const struct person *p, const
 	if (n == 0)
 		para(&w, T(r, "No results yet."));
 	for (size_t i = 0; i < questionnaire_builtin_count(); i++)
-		questionnaire_section(r, &w, questionnaire_builtin_at(i), rs, n);
+		questionnaire_section(r, &w, qdef(r, questionnaire_builtin_at(i)->id), rs, n);
 	free(rs);
 
 	links_section(r, &w, p->id, fe);
@@ -643,7 +650,7 @@ void outcomes_new_get(struct req *r)
 		resp_store_error(r, rc);
 		return;
 	}
-	const struct questionnaire *def = questionnaire_builtin(query_get(r, "q") ? query_get(r, "q") : "audit");
+	const struct questionnaire *def = qdef(r, query_get(r, "q") ? query_get(r, "q") : "audit");
 	if (!def) {
 		error_page(r, 404, N_("The page was not found."));
 		return;
@@ -679,7 +686,7 @@ void outcomes_create_post(struct req *r)
 	const char *qid, *taken;
 	if (!form_str_or_400(r, "questionnaire", 40, &qid) || !form_str_or_400(r, "taken_on", 40, &taken))
 		return;
-	const struct questionnaire *def = questionnaire_builtin(qid);
+	const struct questionnaire *def = qdef(r, qid);
 	if (!def) {
 		struct form_errors fe = { 0 };
 		form_error(&fe, "questionnaire", N_("Choose a questionnaire from the list."));
@@ -1129,7 +1136,7 @@ static void schedule_page(struct req *r, int status, const struct programme *pro
 		html_raw(&w, "</legend>\n");
 		validation(&w, r, "f-questionnaires-error", err);
 		for (size_t i = 0; i < questionnaire_builtin_count(); i++) {
-			const struct questionnaire *def = questionnaire_builtin_at(i);
+			const struct questionnaire *def = qdef(r, questionnaire_builtin_at(i)->id);
 			struct buf name = BUF_INIT, id = BUF_INIT;
 			buf_addf(&name, "q_%s", def->id);
 			buf_addf(&id, i == 0 ? "f-questionnaires" : "f-q-%s", def->id);

@@ -13,8 +13,10 @@
 #include "core/util.h"
 #include "domain/enrolments.h"
 #include "domain/notes.h"
+#include "domain/relapses.h" /* issue 6: the timeline's relapse lines */
 #include "domain/persons.h"
 #include "domain/steps.h"
+#include "domain/stepwording.h"
 #include "html/form.h"
 #include "html/layout.h"
 
@@ -252,53 +254,8 @@ static void input_of_form(const struct person_form *f, struct person_input *in)
 static void textarea(struct html *w, struct req *r, const struct form_errors *fe, const char *name,
 		     const char *label, const char *desc, const char *value, int rows)
 {
-	const char *err = form_error_get(fe, name);
-	html_raw(w, "<div class=\"ds-field\">\n<label class=\"ds-label\"");
-	struct buf id = BUF_INIT;
-	buf_addf(&id, "f-%s", name);
-	html_attr(w, "for", id.data);
-	html_raw(w, ">");
-	html_text(w, label);
-	html_raw(w, "</label>\n");
-	if (desc) {
-		html_raw(w, "<p data-field=\"description\"");
-		buf_reset(&id);
-		buf_addf(&id, "f-%s-desc", name);
-		html_attr(w, "id", id.data);
-		html_raw(w, ">");
-		html_text(w, desc);
-		html_raw(w, "</p>\n");
-	}
-	html_raw(w, "<textarea class=\"ds-input\"");
-	buf_reset(&id);
-	buf_addf(&id, "f-%s", name);
-	html_attr(w, "id", id.data);
-	html_attr(w, "name", name);
-	html_attr_int(w, "rows", rows);
-	if (desc || err) {
-		buf_reset(&id);
-		if (desc)
-			buf_addf(&id, "f-%s-desc", name);
-		if (err)
-			buf_addf(&id, "%sf-%s-error", desc ? " " : "", name);
-		html_attr(w, "aria-describedby", id.data);
-	}
-	if (err)
-		html_raw(w, " aria-invalid=\"true\"");
-	html_raw(w, ">");
-	html_text(w, value ? value : "");
-	html_raw(w, "</textarea>\n");
-	if (err) {
-		html_raw(w, "<p class=\"ds-validation-message\" data-field=\"validation\"");
-		buf_reset(&id);
-		buf_addf(&id, "f-%s-error", name);
-		html_attr(w, "id", id.data);
-		html_raw(w, ">");
-		html_text(w, T(r, err));
-		html_raw(w, "</p>\n");
-	}
-	html_raw(w, "</div>\n");
-	buf_release(&id);
+	form_textarea(w, r, fe,
+		      &(struct textarea){ .name = name, .label = label, .description = desc, .value = value, .rows = rows });
 }
 
 /* One checkbox with its label; id is f-<name> or f-<name>-<value>. */
@@ -798,6 +755,8 @@ struct tl_users {
 		char name[STORE_NAME_MAX];
 	} v[32];
 	size_t n;
+	bool steps_loaded;          /* the organisation's step wording, loaded at the first step line */
+	struct step_wording steps;
 };
 
 static const char *tl_user(struct req *r, struct tl_users *c, int64_t id)
@@ -828,7 +787,11 @@ static void timeline_line_work(struct req *r, struct html *w, const struct timel
 	char num[16];
 	snprintf(num, sizeof num, "%d", it->number);
 	if (!strcmp(it->type, "step")) {
-		html_fmt(w, T(r, "Step {}"), num);
+		if (!users->steps_loaded) {
+			step_wording_load(r->site->ac->store, r->org_id, &users->steps);
+			users->steps_loaded = true;
+		}
+		html_fmt(w, T(r, "Step {}: {}"), num, step_name(&users->steps.names, it->number, r->lang));
 		html_raw(w, ": ");
 		html_text(w, step_status_text(r, it->from_status));
 		html_raw(w, " → ");
@@ -867,6 +830,19 @@ static void timeline_line(struct req *r, struct html *w, const struct timeline_i
 {
 	if (!strcmp(it->type, "step") || !strcmp(it->type, "plan") || !strcmp(it->type, "note")) {
 		timeline_line_work(r, w, it, users);
+		return;
+	}
+	if (!strcmp(it->type, "relapse")) { /* issue 6: day and status, a link, never free text */
+		char href[48];
+		snprintf(href, sizeof href, "/relapses/%" PRId64, it->ref_id);
+		html_raw(w, "<a class=\"ds-link\"");
+		html_attr(w, "href", href);
+		html_raw(w, ">");
+		html_text(w, T(r, "Relapse"));
+		html_raw(w, "</a>: ");
+		html_text(w, T(r, relapse_status_label(it->kind)));
+		html_raw(w, " · ");
+		html_fmt(w, T(r, "by {}"), tl_user(r, users, it->by_user));
 		return;
 	}
 	if (!strcmp(it->type, "referral")) {
@@ -917,7 +893,8 @@ static void timeline_filter_form(struct req *r, struct html *w, int64_t person_i
 	const struct option opts[] = { { "all", T(r, "Everything") },    { "referrals", T(r, "Referrals") },
 				       { "phases", T(r, "Phases") },      { "attendance", T(r, "Attendance") },
 				       { "steps", T(r, "Steps") },        { "plan", T(r, "Plan") },
-				       { "notes", T(r, "Clinical notes") } };
+				       { "notes", T(r, "Clinical notes") },
+				       { "relapses", T(r, "Relapses") } /* issue 6 */ };
 	form_select(w, r, NULL, "show", T(r, "Show"), opts, sizeof opts / sizeof opts[0],
 		    show && show[0] ? show : "all");
 	form_button(w, "secondary", T(r, "Filter"));
@@ -1017,6 +994,10 @@ void person_get(struct req *r)
 	enrolments_section(r, &w, p.id, ps, nps);
 	fac_summary_block(r, &w, p.id); /* mutual-help groups (web/facilitation.c) */
 	notes_person_block(r, &w, p.id); /* clinical notes and unsigned drafts (web/notes.c) */
+	sobriety_person_block(r, &w, p.id); /* tests, medication, the zero-tolerance flag (web/sobriety.c) */
+	relapses_person_block(r, &w, p.id); /* relapses, drafts to decide, sober-since (web/relapses.c) */
+	outcomes_person_block(r, &w, p.id); /* AUDIT, DUDIT, days abstinent over time (web/outcomes.c) */
+	recordcopy_person_links(r, &w, p.id); /* the copy and the access log (web/recordcopy.c) */
 	timeline_section(r, &w, p.id, show, show_type);
 	html_raw(&w, "<p><a class=\"ds-link\" href=\"/persons\">");
 	html_text(&w, T(r, "Back to people"));

@@ -475,6 +475,33 @@ static void programme_page(struct req *r, int status, const struct programme *p,
 	html_raw(&w, "</dt><dd>");
 	html_text(&w, p->active ? T(r, "Active") : T(r, "Inactive"));
 	html_raw(&w, "</dd></dl>\n");
+	/* The programme's other pages: the report (issue 7, web/report.c), testing rules and
+	 * zero tolerance (issue 6, web/sobriety.c), the measurement schedule (web/outcomes.c). */
+	{
+		static const struct {
+			const char *suffix, *label;
+			bool editors_only;
+		} links[] = {
+			{ "report", "Programme report", true },
+			{ "tests", "Tests and zero tolerance", true },
+			{ "outcomes", "Measurement schedule", false },
+		};
+		struct buf rl = BUF_INIT;
+		html_raw(&w, "<ul class=\"ds-list tolv-links\">\n");
+		for (size_t i = 0; i < sizeof links / sizeof *links; i++) {
+			if (links[i].editors_only && !can_edit(r))
+				continue;
+			buf_reset(&rl);
+			buf_addf(&rl, "/programmes/%" PRId64 "/%s", p->id, links[i].suffix);
+			html_raw(&w, "<li><a class=\"ds-link\"");
+			html_attr(&w, "href", rl.data);
+			html_raw(&w, ">");
+			html_text(&w, T(r, links[i].label));
+			html_raw(&w, "</a></li>\n");
+		}
+		html_raw(&w, "</ul>\n");
+		buf_release(&rl);
+	}
 
 	groups_section(r, &w, p);
 

@@ -28,6 +28,7 @@
 #include "domain/enrolments.h"
 #include "domain/facilitation.h"
 #include "domain/notes.h"
+#include "domain/orgquestionnaire.h"
 #include "domain/persons.h"
 #include "domain/plan.h"
 #include "domain/questionnaire.h"
@@ -876,7 +877,7 @@ static void measures_section(struct req *r, struct html *w, int64_t person_id)
 		table_begin(w, T(r, "Questionnaire results"), heads, 5);
 		for (size_t i = 0; i < no; i++) {
 			const struct outcome_result *o = &os[i];
-			const struct questionnaire *def = questionnaire_builtin(o->questionnaire);
+			const struct questionnaire *def = questionnaire_for_org(s, r->org_id, o->questionnaire);
 			html_raw(w, "<tr>");
 			cell_day(w, o->taken_on);
 			cell(w, def ? q_text_get(&def->title, r->lang) : o->questionnaire);

@@ -309,7 +309,7 @@ void referrals_list_get(struct req *r)
 }
 
 struct referral_form {
-	const char *source, *referrer_name, *referrer_org, *received_on, *reason, *person_id;
+	const char *source, *referrer_name, *referrer_org, *received_on, *reason, *person_id, *programme_id;
 };
 
 static void new_referral_page(struct req *r, int status, const struct referral_form *f,
@@ -336,6 +336,22 @@ static void new_referral_page(struct req *r, int status, const struct referral_f
 		opts[i + 1].label = T(r, ss[i].label);
 	}
 	form_select(&w, r, fe, "source", T(r, "Source"), opts, n + 1, f->source);
+	/* The programme it is for, if decided: the programme report counts it there. */
+	struct programme *progs = NULL;
+	size_t np = 0;
+	if (store_programme_list(r->site->ac->store, r->org_id, false, &progs, &np) == STORE_OK) {
+		struct option *popts = xcalloc(np + 1, sizeof *popts);
+		popts[0].value = "";
+		popts[0].label = T(r, "Not decided yet");
+		for (size_t i = 0; i < np; i++) {
+			char idbuf[24];
+			snprintf(idbuf, sizeof idbuf, "%" PRId64, progs[i].id);
+			popts[i + 1].value = pool_strdup(&r->pool, idbuf);
+			popts[i + 1].label = progs[i].name;
+		}
+		form_select(&w, r, fe, "programme_id", T(r, "Programme"), popts, np + 1, f->programme_id);
+		free(popts);
+	}
 	form_input(&w, r, fe,
 		   &(struct input){ .name = "referrer_name", .label = T(r, "Referrer's name"), .type = "text",
 				    .value = f->referrer_name, .autocomplete = "off" });
@@ -353,6 +369,7 @@ static void new_referral_page(struct req *r, int status, const struct referral_f
 	form_button(&w, "primary", T(r, "Save referral"));
 	form_end(&w);
 	free(opts);
+	free(progs);
 	free(ss);
 	intake_back_link(&w, "/referrals", T(r, "Back to referrals"));
 	page_end(r, &w, status);
@@ -363,7 +380,7 @@ void referrals_new_get(struct req *r)
 	char today[11];
 	date_format(intake_today(), today);
 	struct referral_form f = { .source = "", .referrer_name = "", .referrer_org = "",
-				   .received_on = pool_strdup(&r->pool, today), .reason = "", .person_id = "" };
+				   .received_on = pool_strdup(&r->pool, today), .reason = "", .person_id = "", .programme_id = "" };
 	const char *pid = query_get(r, "person");
 	if (pid) {
 		int64_t v;
@@ -379,19 +396,21 @@ void referrals_create_post(struct req *r)
 	if (!form_str_or_400(r, "source", 100, &f.source) || !form_str_or_400(r, "referrer_name", 1000, &f.referrer_name) ||
 	    !form_str_or_400(r, "referrer_org", 1000, &f.referrer_org) ||
 	    !form_str_or_400(r, "received_on", 100, &f.received_on) || !form_str_or_400(r, "reason", 4000, &f.reason) ||
-	    !form_str_or_400(r, "person_id", 30, &f.person_id))
+	    !form_str_or_400(r, "person_id", 30, &f.person_id) || !form_str_or_400(r, "programme_id", 30, &f.programme_id))
 		return;
 	struct form_errors fe = { 0 };
-	int64_t pid = 0;
+	int64_t pid = 0, prog = 0;
 	if (*f.person_id && parse_int64(f.person_id, 1, INT64_MAX, &pid) != 0)
 		form_error(&fe, "person_id", N_("Choose a person of this organisation."));
+	if (*f.programme_id && parse_int64(f.programme_id, 1, INT64_MAX, &prog) != 0)
+		form_error(&fe, "programme_id", N_("Choose a programme of this organisation."));
 	if (!fe.n) {
 		struct actor a;
 		web_actor(r, &a);
 		struct intake_errors ie = { 0 };
 		struct referral x;
 		int rc = intake_referral_create(r->site->ac, &a, f.source, f.referrer_name, f.referrer_org, f.received_on,
-						f.reason, pid, &x, &ie);
+						f.reason, pid, prog, &x, &ie);
 		if (rc == 0) {
 			redirect_id(r, "/referrals/", x.id, "?saved=1");
 			return;

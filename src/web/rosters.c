@@ -12,6 +12,7 @@
 #include "core/date.h"
 #include "core/util.h"
 #include "domain/rosters.h"
+#include "domain/testdraw.h" /* sobriety tests (issue 6): the day's random draw */
 #include "html/form.h"
 #include "html/layout.h"
 
@@ -58,7 +59,7 @@ static void day_link(struct html *w, int64_t group_id, int32_t day, const char *
 }
 
 static void roster_page(struct req *r, int status, const struct roster_view *v, const struct line_value *vals,
-			const struct form_errors *fe)
+			const struct form_errors *fe, const struct sob_draw *draws, size_t ndraws)
 {
 	char dstr[11], title_day[64];
 	date_format(v->day, dstr);
@@ -181,6 +182,19 @@ static void roster_page(struct req *r, int status, const struct roster_view *v, 
 			html_text(&w, T(r, "not in the group this day"));
 			html_raw(&w, "</span>");
 		}
+		/* Sobriety tests (issue 6): the stored draw selected this person today. */
+		for (size_t k = 0; k < ndraws; k++)
+			if (draws[k].enrolment_id == l->enrolment_id && draws[k].selected) {
+				char thref[96];
+				snprintf(thref, sizeof thref, "/persons/%" PRId64 "/tests/new?kind=drug&enrolment=%" PRId64,
+					 l->person_id, l->enrolment_id);
+				html_raw(&w, " <a class=\"ds-tag tolv-test-selected\" data-color=\"warning\"");
+				html_attr(&w, "href", thref);
+				html_raw(&w, ">");
+				html_text(&w, T(r, "Selected for a test today"));
+				html_raw(&w, "</a>");
+				break;
+			}
 		html_raw(&w, "</th>\n<td><div class=\"ds-field\"><input class=\"ds-input\" type=\"checkbox\" value=\"1\"");
 		html_attr(&w, "name", fa);
 		html_attr(&w, "id", ida);
@@ -273,7 +287,13 @@ void roster_get(struct req *r)
 		return;
 	}
 	struct line_value *vals = stored_values(r, &v);
-	roster_page(r, 200, &v, vals, NULL);
+	/* Sobriety tests (issue 6): draw today's selection once (stored; a reload reads it). */
+	struct sob_draw *draws = NULL;
+	size_t ndraws = 0;
+	if (testdraw_roster(r->site->ac, &a, r->org_id, &v, date_today_cet(), &draws, &ndraws) != 0)
+		ndraws = 0;
+	roster_page(r, 200, &v, vals, NULL, draws, ndraws);
+	free(draws);
 	free(vals);
 	roster_view_release(&v);
 }
@@ -394,7 +414,7 @@ void roster_post(struct req *r)
 			return;
 		}
 	}
-	roster_page(r, 422, &v, vals, &fe);
+	roster_page(r, 422, &v, vals, &fe, NULL, 0);
 	free(rows);
 	free(vals);
 	roster_view_release(&v);

@@ -24,6 +24,7 @@
 #include "core/buf.h"
 #include "core/date.h"
 #include "core/util.h"
+#include "domain/orgquestionnaire.h"
 #include "domain/outcomes.h"
 #include "html/form.h"
 #include "html/layout.h"
@@ -222,7 +223,8 @@ void selfform_get(struct req *r)
 	}
 	if (state_page(r, st))
 		return;
-	const struct questionnaire *def = questionnaire_builtin(l.questionnaire);
+	/* The link's organisation's definition (its own wording and cut-offs, else the built-in). */
+	const struct questionnaire *def = questionnaire_for_org(r->site->ac->store, l.org_id, l.questionnaire);
 	if (!def) {
 		state_page(r, OLINK_UNKNOWN);
 		return;
@@ -251,7 +253,8 @@ void selfform_post(struct req *r)
 	}
 	if (state_page(r, st))
 		return;
-	const struct questionnaire *def = questionnaire_builtin(l.questionnaire);
+	/* The link's organisation's definition (its own wording and cut-offs, else the built-in). */
+	const struct questionnaire *def = questionnaire_for_org(r->site->ac->store, l.org_id, l.questionnaire);
 	if (!def) {
 		state_page(r, OLINK_UNKNOWN);
 		return;

@@ -3,7 +3,9 @@
  * count from the roster, and the group notes linked to the session; and the "group
  * notes of sessions attended" section of a person's notes page, which shows each note as
  * that attendee's export has it (domain/notes.h, group_note_export: never the other
- * attendees' names). The rules are domain/groupsessions.c's. */
+ * attendees' names). The rules are domain/groupsessions.c's. Whether a certified
+ * leader led the session is shown (issue 7, domain/training.h); saving without one shows
+ * a warning and asks for the reason to go ahead (the override). */
 #include "web/web.h"
 
 #include <inttypes.h>
@@ -18,6 +20,7 @@
 #include "domain/clinicalnotes.h"
 #include "domain/groupsessions.h"
 #include "domain/notes.h"
+#include "domain/stepwording.h"
 #include "html/form.h"
 #include "html/layout.h"
 
@@ -59,6 +62,7 @@ struct session_view {
 	struct att_session se;
 	struct group g;               /* g.name "" for an individual session */
 	struct store_session_details d;
+	struct gsession_leading lead; /* a certified leader?, the override reason */
 	int attended;
 	int64_t first_attendee;       /* a person to write the group note on, 0: none */
 };
@@ -72,6 +76,8 @@ static int load_view(struct req *r, int64_t id, struct session_view *v)
 		rc = store_group_get(s, r->org_id, v->se.group_id, &v->g);
 	if (!rc)
 		rc = store_session_details_get(s, r->org_id, id, &v->d);
+	if (!rc)
+		rc = gsessions_leading(r->site->ac, r->org_id, &v->se, &v->d, &v->lead);
 	struct roster_line *lines = NULL;
 	size_t n = 0;
 	if (!rc)
@@ -144,6 +150,13 @@ static void session_page(struct req *r, int status, const struct session_view *v
 	buf_addf(&title, "%s: %s %s", T(r, "Session"), v->g.name[0] ? v->g.name : T(r, "Individual session"), day);
 	page_begin(r, &w, title.data);
 	buf_release(&title);
+	struct step_wording sw; /* the organisation's wording, loaded once for the page */
+	const struct step_names *sn = step_wording_load(r->site->ac->store, r->org_id, &sw);
+	bool override_asked = form_error_get(fe, "override_reason") != NULL;
+	if (override_asked)
+		page_alert(&w, "warning",
+			   T(r, "No certified leader leads this session. Choose a certified leader, or give the reason "
+				"for leading it without one."));
 	form_error_summary(&w, r, fe);
 	if (!fe && query_get(r, "saved"))
 		page_alert(&w, "success", T(r, "The session was saved."));
@@ -166,10 +179,13 @@ static void session_page(struct req *r, int status, const struct session_view *v
 	}
 	fact(&w, T(r, "Leaders"), b.data);
 	buf_reset(&b);
+	fact(&w, T(r, "Led by a certified leader"), v->lead.certified ? T(r, "Yes") : T(r, "No"));
+	if (!v->lead.certified && v->lead.ov.reason[0])
+		fact(&w, T(r, "Reason for leading without a certified leader"), v->lead.ov.reason);
 	if (v->d.topic_kind[0]) {
 		buf_adds(&b, T(r, gsession_topic_kind_label(v->d.topic_kind)));
 		if (v->d.step)
-			buf_addf(&b, " %d", v->d.step);
+			buf_addf(&b, " %d (%s)", v->d.step, step_name(sn, v->d.step, r->lang));
 		if (v->d.topic[0])
 			buf_addf(&b, ": %s", v->d.topic);
 	} else {
@@ -245,15 +261,22 @@ static void session_page(struct req *r, int status, const struct session_view *v
 		kinds[i].value = gsession_topic_kinds[i];
 		kinds[i].label = T(r, gsession_topic_kind_label(gsession_topic_kinds[i]));
 	}
+	if (override_asked || !v->lead.certified || (posted && form_get(r, "override_reason") &&
+							 form_get(r, "override_reason")[0]))
+		intake_textarea(&w, r, fe, "override_reason", T(r, "Reason for leading without a certified leader"),
+				KV("override_reason", v->lead.ov.reason),
+				T(r, "Needed only when no leader is certified (both training courses) on the day of the "
+				     "session. Do not name participants."));
 	form_select(&w, r, fe, "topic_kind", T(r, "Kind of topic"), kinds, 5, KV("topic_kind", v->d.topic_kind));
 	struct option steps[13];
-	char nums[13][4];
+	char nums[13][4], labels[13][STEP_NAME_MAX + 8];
 	steps[0].value = "";
 	steps[0].label = T(r, "No step");
 	for (int i = 1; i <= 12; i++) {
 		snprintf(nums[i], sizeof nums[i], "%d", i);
+		snprintf(labels[i], sizeof labels[i], "%d: %s", i, step_name(sn, i, r->lang));
 		steps[i].value = nums[i];
-		steps[i].label = nums[i];
+		steps[i].label = labels[i];
 	}
 	form_select(&w, r, fe, "step", T(r, "Step"), steps, 13, KV("step", v->d.step ? nums[v->d.step] : ""));
 	form_input(&w, r, fe,
@@ -293,7 +316,8 @@ void session_post(struct req *r)
 	struct gsession_in in = { 0 };
 	if (!form_str_or_400(r, "topic", STORE_SESSION_TOPIC_MAX + 8, &in.topic) ||
 	    !form_str_or_400(r, "topic_kind", 40, &in.topic_kind) || !form_str_or_400(r, "step", 10, &in.step) ||
-	    !form_str_or_400(r, "external_count", 20, &in.external_count))
+	    !form_str_or_400(r, "external_count", 20, &in.external_count) ||
+	    !form_str_or_400(r, "override_reason", STORE_TRAINING_REASON_MAX + 8, &in.override_reason))
 		return;
 	/* The leaders: a checkbox per member of the organisation's staff. */
 	struct user_row *rows = NULL;

@@ -27,6 +27,9 @@ void start_get(struct req *r)
 	html_raw(&w, "</h2>\n<ul class=\"ds-list tolv-links\">\n");
 	if (r->role & ROLE_ADMIN)
 		link_item(&w, "/users", T(r, "Users"), T(r, "give staff access, change roles, reset passwords"));
+	if (r->role & ROLE_ADMIN) /* issue 6: whether sober-since dates are shown (web/relapses.c) */
+		link_item(&w, "/settings/relapses", T(r, "Relapse settings"),
+			  T(r, "choose whether sober-since dates are shown"));
 	if (r->role & (ROLE_ADMIN | ROLE_AUDITOR))
 		link_item(&w, "/audit", T(r, "Audit log"), T(r, "see who did what, and export it"));
 	link_item(&w, "/account", T(r, "My account"), T(r, "change your password and language"));
@@ -36,9 +39,13 @@ void start_get(struct req *r)
 	if (r->role & ROLE_THERAPIST)
 		stepwork_overdue_block(r, &w); /* overdue plan assignments (web/stepwork.c) */
 	if (r->role & ROLE_STAFF)
+		relapses_drafts_block(r, &w); /* draft relapses to confirm or reject (web/relapses.c) */
+	if (r->role & ROLE_STAFF)
 		notes_drafts_block(r, &w); /* the caller's drafts older than a week (web/notes.c) */
 	if (r->role & ROLE_STAFF)
 		fac_revisits_block(r, &w); /* mutual-help groups to take up again (web/facilitation.c) */
+	if (r->role & ROLE_STAFF)
+		outcomes_due_block(r, &w); /* outcome measures due or overdue (web/outcomes.c) */
 	if (r->role & (ROLE_THERAPIST | ROLE_COORDINATOR)) {
 		html_raw(&w, "<p class=\"ds-paragraph\">");
 		html_text(&w, T(r, "Participants, groups and attendance will appear here."));

@@ -16,6 +16,7 @@
 #include "core/util.h"
 #include "domain/audit.h"
 #include "domain/steps.h"
+#include "domain/stepwording.h"
 #include "html/layout.h"
 #include "html/stepchart.h"
 
@@ -81,10 +82,16 @@ void group_steps_get(struct req *r)
 		names[i] = (struct buf)BUF_INIT;
 		hrefs[i] = (struct buf)BUF_INIT;
 	}
+	/* Every member's steps in one read; one by one only past the batch limit. */
+	int64_t *eids = xcalloc(n ? n : 1, sizeof *eids);
+	struct store_step(*all)[STEP_COUNT] = xcalloc(n ? n : 1, sizeof *all);
+	for (size_t i = 0; i < n; i++)
+		eids[i] = ms[i].enrolment_id;
+	bool batch = n <= STORE_PLAN_MANY_MAX && store_steps_get_many(s, r->org_id, eids, n, all) == STORE_OK;
 	for (size_t i = 0; i < n; i++) {
-		struct store_step st[STEP_COUNT];
+		struct store_step *st = all[i];
 		struct step_state *ss = &states[i * STEP_COUNT];
-		if (store_steps_get(s, r->org_id, ms[i].enrolment_id, st) == STORE_OK) {
+		if (batch || store_steps_get(s, r->org_id, ms[i].enrolment_id, st) == STORE_OK) {
 			for (int k = 0; k < STEP_COUNT; k++)
 				state_of(&st[k], &ss[k]);
 		} else {
@@ -101,6 +108,8 @@ void group_steps_get(struct req *r)
 		rows[i].href = hrefs[i].data;
 		rows[i].states = ss;
 	}
+	free(all);
+	free(eids);
 	audit_rows(r, ms, n, g.id);
 
 	struct buf title = BUF_INIT;
@@ -122,8 +131,9 @@ void group_steps_get(struct req *r)
 	} else {
 		struct buf cap = BUF_INIT;
 		buf_addf(&cap, "%s: %s", T(r, "Steps of the group"), g.name);
+		struct step_wording sw; /* the organisation's wording, loaded once for the page */
 		stepmark_legend(&w, r->lang);
-		stepgrid_table(&w, cap.data, rows, n, NULL, r->lang);
+		stepgrid_table(&w, cap.data, rows, n, step_wording_load(s, r->org_id, &sw), r->lang);
 		buf_release(&cap);
 	}
 	for (size_t i = 0; i < n; i++) {

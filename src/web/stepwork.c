@@ -17,6 +17,7 @@
 #include "core/util.h"
 #include "domain/roles.h"
 #include "domain/stepwork.h"
+#include "domain/stepwording.h"
 #include "html/form.h"
 #include "html/layout.h"
 #include "html/stepchart.h"
@@ -37,10 +38,7 @@ static void h2(struct html *w, const char *text)
 
 static void hidden(struct html *w, const char *name, const char *value)
 {
-	html_raw(w, "<input type=\"hidden\"");
-	html_attr(w, "name", name);
-	html_attr(w, "value", value);
-	html_raw(w, ">\n");
+	form_hidden(w, name, value);
 }
 
 static void link_to(struct html *w, const char *href, const char *label)
@@ -55,42 +53,7 @@ static void link_to(struct html *w, const char *href, const char *label)
 static void textarea(struct html *w, struct req *r, const struct form_errors *fe, const char *name,
 		     const char *label, const char *value)
 {
-	const char *err = form_error_get(fe, name);
-	struct buf id = BUF_INIT;
-	buf_addf(&id, "f-%s", name);
-	html_raw(w, "<div class=\"ds-field\">\n<label class=\"ds-label\"");
-	html_attr(w, "for", id.data);
-	html_raw(w, ">");
-	html_text(w, label);
-	html_raw(w, "</label>\n<textarea class=\"ds-input\" rows=\"3\"");
-	html_attr(w, "id", id.data);
-	html_attr(w, "name", name);
-	if (err) {
-		buf_adds(&id, "-error");
-		html_attr(w, "aria-describedby", id.data);
-		html_raw(w, " aria-invalid=\"true\"");
-	}
-	html_raw(w, ">");
-	html_text(w, value ? value : "");
-	html_raw(w, "</textarea>\n");
-	if (err) {
-		html_raw(w, "<p class=\"ds-validation-message\" data-field=\"validation\"");
-		html_attr(w, "id", id.data);
-		html_raw(w, ">");
-		html_text(w, T(r, err));
-		html_raw(w, "</p>\n");
-	}
-	html_raw(w, "</div>\n");
-	buf_release(&id);
-}
-
-static void user_name(struct req *r, int64_t id, struct html *w)
-{
-	struct user u;
-	if (id && store_user_get(r->site->ac->store, id, &u) == STORE_OK)
-		html_text(w, u.name[0] ? u.name : u.email);
-	else
-		html_text(w, "–");
+	form_textarea(w, r, fe, &(struct textarea){ .name = name, .label = label, .value = value, .rows = 3 });
 }
 
 /* The enrolment and its person's name; answers 404 itself (another organisation's
@@ -135,9 +98,11 @@ static void steps_page(struct req *r, int status, const struct enrolment *e, con
 		page_alert(&w, "success", T(r, "The change was saved."));
 	char id[32];
 	snprintf(id, sizeof id, "stepchart-%" PRId64, e->id);
-	stepchart_svg(&w, id, name, states, NULL, r->lang);
+	struct step_wording sw; /* the organisation's wording, loaded once for the page */
+	const struct step_names *sn = step_wording_load(r->site->ac->store, r->org_id, &sw);
+	stepchart_svg(&w, id, name, states, sn, r->lang);
 	stepmark_legend(&w, r->lang);
-	stepchart_table(&w, name, states, NULL, r->lang);
+	stepchart_table(&w, name, states, sn, r->lang);
 
 	char today[11];
 	date_format(date_today_cet(), today);
@@ -163,7 +128,7 @@ static void steps_page(struct req *r, int status, const struct enrolment *e, con
 		html_raw(&w, "<section class=\"tolv-step-form\"><h3 class=\"ds-heading\" data-size=\"xs\">");
 		char num[8];
 		snprintf(num, sizeof num, "%d", st->step);
-		html_fmt(&w, T(r, "Step {}: {}"), num, step_name(NULL, st->step, r->lang));
+		html_fmt(&w, T(r, "Step {}: {}"), num, step_name(sn, st->step, r->lang));
 		html_raw(&w, "</h3>\n");
 		buf_reset(&href);
 		buf_addf(&href, "/enrolments/%" PRId64 "/steps", e->id);
@@ -213,7 +178,7 @@ static void steps_page(struct req *r, int status, const struct enrolment *e, con
 			html_raw(&w, "</td><td>");
 			html_text(&w, evs[i].note[0] ? evs[i].note : "–");
 			html_raw(&w, "</td><td>");
-			user_name(r, evs[i].by_user, &w);
+			user_display_name(r, evs[i].by_user, &w);
 			html_raw(&w, "</td></tr>\n");
 		}
 		html_raw(&w, "</tbody>\n</table>\n");
@@ -318,19 +283,20 @@ static void date_field(struct html *w, struct req *r, const struct form_errors *
 				    .description = T(r, "YYYY-MM-DD") });
 }
 
-static void step_options(struct req *r, struct option *o, char num[STEP_COUNT + 1][4])
+static void step_options(struct req *r, struct option *o, char num[STEP_COUNT + 1][4],
+			 const struct step_names *sn)
 {
 	o[0].value = "0";
 	o[0].label = T(r, "No step");
 	for (int i = 1; i <= STEP_COUNT; i++) {
 		snprintf(num[i], sizeof num[i], "%d", i);
 		o[i].value = num[i];
-		o[i].label = step_name(NULL, i, r->lang);
+		o[i].label = step_name(sn, i, r->lang);
 	}
 }
 
 /* The plan, read only: goals, assignments, triggers and warning signs, crisis plan. */
-static void plan_view(struct html *w, struct req *r, const struct plan *p)
+static void plan_view(struct html *w, struct req *r, const struct plan *p, const struct step_names *sn)
 {
 	int32_t today = date_today_cet();
 	h2(w, T(r, "Goals"));
@@ -379,7 +345,7 @@ static void plan_view(struct html *w, struct req *r, const struct plan *p)
 			if (a->step) {
 				char n[8];
 				snprintf(n, sizeof n, "%d", a->step);
-				html_fmt(w, T(r, "Step {}"), n);
+				html_fmt(w, T(r, "Step {}: {}"), n, step_name(sn, a->step, r->lang));
 			}
 			if (a->step && a->goal)
 				html_raw(w, ", ");
@@ -459,8 +425,11 @@ static void plan_page(struct req *r, int status, const struct enrolment *e, cons
 	else
 		html_text(&w, T(r, "The plan has not been saved yet."));
 	html_raw(&w, "</p>\n");
-	plan_view(&w, r, p);
+	struct step_wording sw; /* the organisation's wording, loaded once for the page */
+	const struct step_names *wording = step_wording_load(r->site->ac->store, r->org_id, &sw);
+	plan_view(&w, r, p, wording);
 	fac_chosen_block(r, &w, e->person_id); /* issue 5: the chosen meetings, a short list */
+	relapses_plan_block(r, &w, e->person_id); /* issue 6: links to the person's relapses */
 	buf_addf(&href, "/enrolments/%" PRId64 "/plan/versions", e->id);
 	link_to(&w, href.data, T(r, "Earlier versions and what changed"));
 
@@ -473,7 +442,7 @@ static void plan_page(struct req *r, int status, const struct enrolment *e, cons
 	char today[11], num[STEP_COUNT + 1][4];
 	date_format(date_today_cet(), today);
 	struct option steps[STEP_COUNT + 1];
-	step_options(r, steps, num);
+	step_options(r, steps, num, wording);
 	struct option gst[GOAL_STATUS_COUNT], ast[ASSIGNMENT_STATUS_COUNT];
 	for (int i = 0; i < GOAL_STATUS_COUNT; i++) {
 		gst[i].value = goal_status_key((enum goal_status)i);
@@ -847,8 +816,9 @@ void plan_versions_get(struct req *r)
 		html_raw(&w, "<p class=\"ds-paragraph\">");
 		html_fmt(&w, T(r, "Version {}, as it was saved."), num);
 		html_raw(&w, "</p>\n");
+		struct step_wording sw; /* the organisation's wording */
 		if (ok[shown])
-			plan_view(&w, r, &plans[shown]);
+			plan_view(&w, r, &plans[shown], step_wording_load(r->site->ac->store, r->org_id, &sw));
 	} else {
 		buf_addf(&title, "%s: %s", T(r, "Versions of the plan"), name.data);
 		page_begin(r, &w, title.data);
@@ -863,7 +833,7 @@ void plan_versions_get(struct req *r)
 			html_raw(&w, "</h2>\n<p class=\"ds-paragraph\">");
 			html_text(&w, when);
 			html_raw(&w, " – ");
-			user_name(r, v[i].author, &w);
+			user_display_name(r, v[i].author, &w);
 			html_raw(&w, " – <a class=\"ds-link\"");
 			buf_reset(&href);
 			buf_addf(&href, "/enrolments/%" PRId64 "/plan/versions?v=%d", e.id, v[i].number);

@@ -391,3 +391,13 @@ void user_password_post(struct req *r)
 		     onetime);
 	secure_wipe(onetime, sizeof onetime);
 }
+
+/* A user's name (their e-mail if they gave none, "–" for none or an unknown id), escaped. */
+void user_display_name(struct req *r, int64_t id, struct html *w)
+{
+	struct user u;
+	if (id && store_user_get(r->site->ac->store, id, &u) == STORE_OK)
+		html_text(w, u.name[0] ? u.name : u.email);
+	else
+		html_text(w, "–");
+}

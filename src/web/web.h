@@ -25,6 +25,9 @@ void start_get(struct req *r);
 void users_list_get(struct req *r);
 void users_new_get(struct req *r);
 void users_create_post(struct req *r);
+struct html;
+/* A user's name (or e-mail; "–" for none), escaped — for any page that shows who did what. */
+void user_display_name(struct req *r, int64_t id, struct html *w);
 void user_get(struct req *r);
 void user_post(struct req *r);
 void user_password_post(struct req *r);
@@ -89,6 +92,14 @@ void caseload_summary(struct req *r, struct html *w);
 void board_get(struct req *r);
 void enrolments_csv_get(struct req *r);
 void attendance_csv_get(struct req *r);
+/* report.c: the programme report (issue 7) and its tables as CSV */
+void report_get(struct req *r);
+void report_csv_get(struct req *r);
+/* network.c: the network (issue 7) — joining, and the network report with its CSV */
+void network_get(struct req *r);
+void network_post(struct req *r);
+void network_report_get(struct req *r);
+void network_report_csv_get(struct req *r);
 /* progress.c: writes the progress block (an <h2> section) of one enrolment of the
  * request's organisation into w — for the person page and the enrolment page. Returns 0
  * or a store_status (STORE_NOTFOUND: writes nothing; the caller answers). Does not audit:
@@ -202,6 +213,11 @@ void stepwork_links(struct req *r, struct html *w, int64_t enrolment_id);
 void group_steps_get(struct req *r);
 /* The overdue assignments of the caller's own open enrolments, for the start page. */
 void stepwork_overdue_block(struct req *r, struct html *w);
+/* stepwording.c: /settings/steps — the organisation's wording of the steps (admin);
+ * POST saves it, POST /settings/steps/reset puts the standard wording back */
+void stepwording_get(struct req *r);
+void stepwording_post(struct req *r);
+void stepwording_reset_post(struct req *r);
 
 /* notes.c: clinical notes — /persons/{id}/notes (list, ?type= filter; POST a new draft),
  * /notes/{id} (view; POST edits a draft), /notes/{id}/delete, /notes/{id}/sign,
@@ -222,5 +238,107 @@ void note_addendum_post(struct req *r);
 void notes_person_block(struct req *r, struct html *w, int64_t person_id);
 /* The start page: the caller's drafts older than a week (notes.h, note_draft_overdue). */
 void notes_drafts_block(struct req *r, struct html *w);
+
+/* recordcopy.c: the person's own copy of the record and its access log (issue 7;
+ * administrators) — /persons/{id}/copy (readable HTML, prints as a PDF),
+ * /persons/{id}/copy.json (the FHIR $everything Bundle plus what FHIR does not carry),
+ * /persons/{id}/access-log (who read or changed the record, paged) and its CSV. */
+void recordcopy_get(struct req *r);
+void recordcopy_json_get(struct req *r);
+void access_log_get(struct req *r);
+void access_log_csv_get(struct req *r);
+/* The person page's links to the copy and the access log (administrators only). */
+void recordcopy_person_links(struct req *r, struct html *w, int64_t person_id);
+
+/* training.c: staff training (issue 7) — /training (the register and the certified
+ * count), /training/users/{id} (one member's record, {id} a user id) */
+void training_list_get(struct req *r);
+void training_user_get(struct req *r);
+void training_user_post(struct req *r);
+
+/* relapses.c: relapse follow-up (issue 6) — /persons/{id}/relapses (list; POST a new
+ * draft), /persons/{id}/sober-since, /relapses/{id} (view; POST the response),
+ * /relapses/{id}/decision, /pause, /resume, /settings/relapses (admin) */
+void relapses_list_get(struct req *r);
+void relapses_create_post(struct req *r);
+void relapses_sober_post(struct req *r);
+void relapse_get(struct req *r);
+void relapse_post(struct req *r);
+void relapse_decision_post(struct req *r);
+void relapse_pause_post(struct req *r);
+void relapse_resume_post(struct req *r);
+void relapse_settings_get(struct req *r);
+void relapse_settings_post(struct req *r);
+/* The person page's link to the relapses (drafts to decide, sober-since where shown). */
+void relapses_person_block(struct req *r, struct html *w, int64_t person_id);
+/* The start page: drafts awaiting the caller's decision (the caller's caseload). */
+void relapses_drafts_block(struct req *r, struct html *w);
+/* The plan page: links to the person's relapses (nothing when there are none). */
+void relapses_plan_block(struct req *r, struct html *w, int64_t person_id);
+
+/* sobriety.c: sobriety tests (issue 6) — /persons/{id}/tests (list, POST a test),
+ * /persons/{id}/tests/new?kind=breath|drug, /persons/{id}/medications (POST; /end),
+ * /tests/{id} and /tests/{id}/lab, /programmes/{id}/tests (rule, zero tolerance),
+ * /substances and /substances/{id} (admin), /test-draws (draws and fairness) */
+void sobriety_tests_get(struct req *r);
+void sobriety_test_new_get(struct req *r);
+void sobriety_test_create_post(struct req *r);
+void sobriety_med_post(struct req *r);
+void sobriety_med_end_post(struct req *r);
+void sobriety_test_get(struct req *r);
+void sobriety_lab_post(struct req *r);
+void sobriety_programme_get(struct req *r);
+void sobriety_rule_post(struct req *r);
+void sobriety_zero_post(struct req *r);
+void substances_get(struct req *r);
+void substances_post(struct req *r);
+void substance_get(struct req *r);
+void substance_post(struct req *r);
+void test_draws_get(struct req *r);
+/* The person page's link to the tests, with the zero-tolerance flag when a test is flagged. */
+void sobriety_person_block(struct req *r, struct html *w, int64_t person_id);
+
+/* outcomes.c: outcome measures (issue 6) — /persons/{id}/outcomes (results, charts, links),
+ * /persons/{id}/outcomes/new?q= (one questionnaire's form), /persons/{id}/outcomes/links,
+ * /outcomes/{id}/error, /outcomes/due, /programmes/{id}/outcomes[/remove] (the schedule);
+ * selfform.c: the public one-time-link form, GET/POST /q. */
+#include "domain/questionnaire.h"
+struct field_error;
+void outcomes_person_get(struct req *r);
+void outcomes_new_get(struct req *r);
+void outcomes_create_post(struct req *r);
+void outcomes_link_post(struct req *r);
+void outcome_error_post(struct req *r);
+void outcomes_due_get(struct req *r);
+void outcomes_schedule_get(struct req *r);
+void outcomes_schedule_post(struct req *r);
+void outcomes_schedule_remove_post(struct req *r);
+void selfform_get(struct req *r);
+void selfform_post(struct req *r);
+/* The person page's link with the count of results; the start page's due count. */
+void outcomes_person_block(struct req *r, struct html *w, int64_t person_id);
+void outcomes_due_block(struct req *r, struct html *w);
+/* A questionnaire's answers as a form gives them (kept to render the form again). */
+struct outcome_form {
+	int64_t answers[Q_ITEMS_MAX];
+	bool given[Q_ITEMS_MAX];
+	size_t nanswers;
+	char days[32];   /* days abstinent: 30 × '0'/'1', oldest first; "" otherwise */
+	const char *sex;
+};
+/* The fields of def's form (radio groups, or the 30-day calendar ending on taken_on),
+ * with sex (prefilled) asked where the cut-offs need it. */
+void outcomes_form_fields(struct req *r, struct html *w, const struct questionnaire *def, int32_t taken_on,
+			  enum q_sex sex, const struct outcome_form *kept, const struct form_errors *fe);
+/* Reads the posted answers; items left unanswered go into fe. false after answering 400. */
+bool outcomes_form_parse(struct req *r, const struct questionnaire *def, struct outcome_form *f,
+			 struct form_errors *fe);
+/* A domain refusal (ACC_INVALID with fer, OUTCOME_QINVALID with qe) as form errors. */
+void outcomes_form_errors(struct req *r, const struct questionnaire *def, int rc, const struct field_error *fer,
+			  const struct q_error *qe, struct form_errors *fe);
+
+/* orgquestionnaires.c: /settings/questionnaires — which questionnaire definitions are the
+ * organisation's own (issue 6; read-only: `tolv questionnaire load` changes them) */
+void orgquestionnaires_get(struct req *r);
 
 #endif

@@ -351,9 +351,22 @@ describe('caseload and board', () => {
 		assert.match(page.text, /data-color="warning"/);
 		assert.equal((await c.get('/caseload?sort=bogus')).status, 400);
 		assert.equal((await c.get(`/caseload?therapist=${inst.users.coordinator.id}`)).status, 403);
+		// One listing entry per page, naming the persons shown; a per-person lookup finds it.
 		const au = await ok(await inst.api('admin').get('/api/v1/audit?action=person.list&limit=200'), 200, 'audit');
 		const rows = entriesOf(au).filter((e) => e.detail === 'caseload');
-		assert.ok(rows.some((e) => String(e.object_id) === String(ids.p1)), 'caseload rows are not audited');
+		assert.ok(rows.some((e) => (e.subjects || []).includes(ids.p1) && e.subjects.includes(ids.p2)), 'caseload rows are not audited');
+		for (const [pid, other] of [[ids.p1, ids.p2], [ids.p2, ids.p1]]) {
+			const mine = entriesOf(await ok(await inst.api('admin').get(`/api/v1/audit?person=${pid}&limit=200`), 200, 'audit of a person'));
+			assert.ok(mine.some((e) => e.action === 'person.list' && e.detail === 'caseload' && e.subjects.includes(pid)), `the caseload listing of ${pid} is not found per person`);
+			assert.ok(mine.some((e) => /^roster/.test(e.detail) && e.subjects.includes(pid) && e.subjects.includes(other)), `the roster listing of ${pid} is not found per person`);
+			assert.ok(mine.every((e) => String(e.object_id) === String(pid) || (e.subjects || []).includes(pid)), 'the per-person lookup shows another person\'s entries');
+		}
+		const auditPage = await (await inst.login('admin')).get(`/audit?person=${ids.p1}`);
+		assert.equal(auditPage.status, 200);
+		assert.match(auditPage.text, new RegExp(`person\\.list[\\s\\S]*${ids.p1}`));
+		assert.equal((await inst.api('admin').get('/api/v1/audit?person=abc')).status, 400);
+		const foreignAudit = entriesOf(await ok(await inst.api('foreignAdmin').get(`/api/v1/audit?person=${ids.p1}`), 200, 'foreign audit'));
+		assert.equal(foreignAudit.length, 0, 'another organisation finds the person in its audit log');
 		const start = await c.get('/');
 		assert.match(start.text, /href="\/caseload"/);
 	});

@@ -258,6 +258,8 @@ describe('referrals', () => {
 			[{ source: 'gp', received_on: '2999-01-01' }, 'received_on'],
 			[{ source: 'gp', referrer_name: 'x'.repeat(201) }, 'referrer_name'],
 			[{ source: 'gp', person_id: 99999 }, 'person_id'],
+			[{ source: 'gp', programme_id: B.programme }, 'programme_id'],
+			[{ source: 'gp', programme_id: 99999 }, 'programme_id'],
 		]) {
 			const x = await coord.post('/api/v1/referrals', body);
 			assert.equal(x.status, 422, x.text);
@@ -268,6 +270,17 @@ describe('referrals', () => {
 		assert.equal(r.data.history.length, 1);
 		assert.deepEqual(r.data.allowed_status, ['assessed', 'declined', 'referred_elsewhere']);
 		assert.equal((await therapist.post('/api/v1/referrals', { source: 'gp' })).status, 403);
+		// A referral for a programme (the report counts it there), through the API and the form.
+		r = await coord.post('/api/v1/referrals', { source: 'gp', programme_id: programme.id });
+		assert.equal(r.status, 201, r.text);
+		assert.equal(r.data.referral.programme_id, programme.id);
+		const page = await web.get('/referrals/new');
+		assert.equal(page.status, 200);
+		assert.match(page.text, /<select[^>]*name="programme_id"/);
+		const posted = await web.submit('/referrals/new', { source: 'gp', programme_id: String(programme.id) }, '/referrals');
+		assert.equal(posted.status, 303, posted.text);
+		const made = await coord.get(`/api/v1/referrals/${posted.location.match(/\/referrals\/(\d+)/)[1]}`);
+		assert.equal(made.data.referral.programme_id, programme.id);
 	});
 	test('status machine: allowed and refused moves, dated and attributed', async () => {
 		let r = await coord.post(`/api/v1/referrals/${ref.id}/status`, { status: 'accepted' });

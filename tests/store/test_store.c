@@ -86,6 +86,8 @@ static void test_hash(struct audit_entry *e)
 	buf_addf(&b, "%" PRId64 "|%" PRId64 "|%" PRId64 "|%s|%" PRId64 "|%s|%s|%s|%s|%s|%s", e->seq, e->at_ms,
 		 e->user_id, e->actor, e->org_id, e->action, e->object_type, e->object_id, e->addr, e->detail,
 		 e->prev_hash);
+	for (size_t i = 0; i < e->nsubjects; i++) /* a listing's persons are covered too */
+		buf_addf(&b, "%c%" PRId64, i ? ',' : '|', e->subjects[i]);
 	sha256_hex(b.data, b.len, e->hash);
 	buf_release(&b);
 }
@@ -883,6 +885,141 @@ static void test_audit_each(void **state)
 	assert_true(c.ok);
 }
 
+/* A listing: one entry whose persons are rows of audit_subjects, covered by the hash,
+ * found per person by the object filter (in its organisation only), refused when the
+ * ids are not ascending, append-only, and a changed row breaks the chain check. */
+static void test_audit_subjects(void **state)
+{
+	(void)state;
+	int64_t org = make_org("audit-subjects"), other = make_org("audit-subjects-other");
+	const int64_t ids[] = { 91001, 91002, 91003 };
+	struct audit_entry e[2] = { audit("list@example.no", org, "person.list", "person", "", 5000),
+				    audit("list@example.no", org, "person.read", "person", "91002", 5001) };
+	e[0].subjects = ids;
+	e[0].nsubjects = 3;
+	assert_int_equal(store_audit_append(st, e, 2, test_hash), STORE_OK);
+	assert_true(check_chain().ok);
+
+	/* Not ascending, repeated, not an id: refused, nothing stored. */
+	const int64_t unsorted[] = { 5, 3 }, repeated[] = { 3, 3 }, zero[] = { 0, 1 };
+	const int64_t *bad[] = { unsorted, repeated, zero };
+	for (int i = 0; i < 3; i++) {
+		struct audit_entry b = audit("list@example.no", org, "person.list", "person", "", 5002);
+		b.subjects = bad[i];
+		b.nsubjects = 2;
+		assert_int_equal(store_audit_append(st, &b, 1, test_hash), STORE_INVALID);
+	}
+
+	/* Per person: the listing (with its persons) and the entry about the person. */
+	struct audit_filter f = { .org_id = org, .limit = 100 };
+	copy_str(f.object_type, sizeof f.object_type, "person");
+	copy_str(f.object_id, sizeof f.object_id, "91002");
+	struct audit_entry *list = NULL;
+	size_t n = 0;
+	assert_int_equal(store_audit_list(st, &f, &list, &n), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(list[0].seq, e[1].seq);
+	assert_int_equal(list[0].nsubjects, 0);
+	assert_int_equal(list[1].seq, e[0].seq);
+	assert_int_equal(list[1].nsubjects, 3);
+	assert_int_equal(list[1].subjects[0], 91001);
+	assert_int_equal(list[1].subjects[2], 91003);
+	free(list);
+	copy_str(f.object_id, sizeof f.object_id, "91003"); /* only in the listing */
+	assert_int_equal(store_audit_list(st, &f, &list, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].seq, e[0].seq);
+	free(list);
+	f.object_type[0] = '\0'; /* any object type: the same */
+	assert_int_equal(store_audit_list(st, &f, &list, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	free(list);
+	f.org_id = other; /* another organisation sees none of it */
+	assert_int_equal(store_audit_list(st, &f, &list, &n), STORE_OK);
+	assert_int_equal(n, 0);
+	free(list);
+	copy_str(f.object_type, sizeof f.object_type, "user"); /* not a person: no listing */
+	f.org_id = org;
+	assert_int_equal(store_audit_list(st, &f, &list, &n), STORE_OK);
+	assert_int_equal(n, 0);
+	free(list);
+
+	/* Append-only. */
+	assert_int_not_equal(store_testing_exec(st, "UPDATE audit_subjects SET person_id = 91004"), STORE_OK);
+	assert_true(error_mentions("append-only"));
+	assert_int_not_equal(store_testing_exec(st, "DELETE FROM audit_subjects"), STORE_OK);
+	assert_true(error_mentions("append-only"));
+
+	/* Around the triggers, as someone with the database could: each change breaks the
+	 * chain check, and putting it back mends it. */
+	assert_int_equal(store_testing_exec(st, is_pg ? "ALTER TABLE audit_subjects DISABLE TRIGGER USER"
+						      : "DROP TRIGGER audit_subjects_no_update"),
+			 STORE_OK);
+	if (!is_pg)
+		assert_int_equal(store_testing_exec(st, "DROP TRIGGER audit_subjects_no_delete"), STORE_OK);
+	char sql[256];
+	snprintf(sql, sizeof sql, "UPDATE audit_subjects SET person_id = 91009 WHERE seq = %" PRId64 " AND person_id = 91002",
+		 e[0].seq);
+	assert_int_equal(store_testing_exec(st, sql), STORE_OK);
+	assert_false(check_chain().ok);
+	snprintf(sql, sizeof sql, "UPDATE audit_subjects SET person_id = 91002 WHERE seq = %" PRId64 " AND person_id = 91009",
+		 e[0].seq);
+	assert_int_equal(store_testing_exec(st, sql), STORE_OK);
+	assert_true(check_chain().ok);
+	snprintf(sql, sizeof sql, "UPDATE audit_subjects SET org_id = %" PRId64 " WHERE seq = %" PRId64 " AND person_id = 91001",
+		 other, e[0].seq);
+	assert_int_equal(store_testing_exec(st, sql), STORE_OK);
+	assert_false(check_chain().ok);
+	snprintf(sql, sizeof sql, "UPDATE audit_subjects SET org_id = %" PRId64 " WHERE seq = %" PRId64 " AND person_id = 91001",
+		 org, e[0].seq);
+	assert_int_equal(store_testing_exec(st, sql), STORE_OK);
+	snprintf(sql, sizeof sql, "DELETE FROM audit_subjects WHERE seq = %" PRId64 " AND person_id = 91003", e[0].seq);
+	assert_int_equal(store_testing_exec(st, sql), STORE_OK);
+	assert_false(check_chain().ok);
+	snprintf(sql, sizeof sql, "INSERT INTO audit_subjects (seq, org_id, person_id) VALUES (%" PRId64 ", %" PRId64 ", 91003)",
+		 e[0].seq, org);
+	assert_int_equal(store_testing_exec(st, sql), STORE_OK);
+	assert_true(check_chain().ok);
+	snprintf(sql, sizeof sql, "INSERT INTO audit_subjects (seq, org_id, person_id) VALUES (%" PRId64 ", %" PRId64 ", 91005)",
+		 e[1].seq, org); /* a person added to an entry that had none */
+	assert_int_equal(store_testing_exec(st, sql), STORE_OK);
+	assert_false(check_chain().ok);
+	snprintf(sql, sizeof sql, "DELETE FROM audit_subjects WHERE seq = %" PRId64, e[1].seq);
+	assert_int_equal(store_testing_exec(st, sql), STORE_OK);
+	assert_true(check_chain().ok);
+	if (is_pg) {
+		assert_int_equal(store_testing_exec(st, "ALTER TABLE audit_subjects ENABLE TRIGGER USER"), STORE_OK);
+	} else {
+		assert_int_equal(store_testing_exec(st, "CREATE TRIGGER audit_subjects_no_update BEFORE UPDATE ON "
+							"audit_subjects BEGIN SELECT RAISE(ABORT, 'audit_subjects is "
+							"append-only'); END"),
+				 STORE_OK);
+		assert_int_equal(store_testing_exec(st, "CREATE TRIGGER audit_subjects_no_delete BEFORE DELETE ON "
+							"audit_subjects BEGIN SELECT RAISE(ABORT, 'audit_subjects is "
+							"append-only'); END"),
+				 STORE_OK);
+	}
+}
+
+/* Two handles on one database (as two processes would be) take turns at the chain's
+ * end: each append follows the other's, whatever either remembers of the end. */
+static void test_audit_two_handles(void **state)
+{
+	(void)state;
+	struct store *other;
+	assert_int_equal(store_open(main_url, 1, &other), STORE_OK);
+	int64_t last = 0;
+	for (int i = 0; i < 6; i++) {
+		struct audit_entry e = audit("turns@example.no", 0, "test.turns", "", "", 7000 + i);
+		assert_int_equal(store_audit_append(i % 3 == 2 ? st : other, &e, 1, test_hash), STORE_OK);
+		if (last)
+			assert_int_equal(e.seq, last + 1);
+		last = e.seq;
+	}
+	store_close(other);
+	assert_true(check_chain().ok);
+}
+
 /* ---- concurrency ---- */
 
 enum { THREADS = 8, ROUNDS = 20 };
@@ -1178,6 +1315,8 @@ int main(void)
 		cmocka_unit_test(test_audit_append_only),
 		cmocka_unit_test(test_audit_list_filters),
 		cmocka_unit_test(test_audit_each),
+		cmocka_unit_test(test_audit_subjects),
+		cmocka_unit_test(test_audit_two_handles),
 		cmocka_unit_test(test_concurrency),
 		cmocka_unit_test(test_audit_processes),
 	};

@@ -313,6 +313,25 @@ static void test_note_list(void **state)
 	assert_int_equal(store_note_list(st, f.other, f.p, 0, "", 10, 0, &rows, &n, &total), STORE_NOTFOUND);
 	assert_int_equal(store_note_list(st, f.org, f.p, 0, "gossip", 10, 0, &rows, &n, &total), STORE_INVALID);
 
+	/* The timeline's heads: every note, drafts too, newest first, the same order as the
+	 * list; signed_at only on the signed one; another organisation's person is unknown. */
+	struct store_note_head *heads = NULL;
+	size_t nh = 0;
+	assert_int_equal(store_note_heads(st, f.org, f.p, &heads, &nh), STORE_OK);
+	assert_int_equal(nh, 5);
+	for (size_t i = 0; i < nh; i++) {
+		assert_int_equal(heads[i].id, ids[4 - i]);
+		assert_string_equal(heads[i].type, types[4 - i]);
+		assert_int_equal(heads[i].on_day, D(2025, 3, 5 - (int)i));
+		assert_int_equal(heads[i].author, i == 0 ? f.t2 : f.t);
+		assert_true(heads[i].drafted_at > 0);
+		assert_int_equal(heads[i].signed_at, i == 4 ? 1741000000 : 0);
+	}
+	free(heads);
+	heads = NULL;
+	assert_int_equal(store_note_heads(st, f.other, f.p, &heads, &nh), STORE_NOTFOUND);
+	free(heads);
+
 	int64_t drafts = 0;
 	assert_int_equal(store_note_draft_count(st, f.org, f.p, &drafts), STORE_OK);
 	assert_int_equal(drafts, 4);

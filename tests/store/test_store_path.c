@@ -1538,6 +1538,19 @@ static void test_enrolment_list(void **state)
 	assert_int_equal(list[0].e.id, ids[3]);
 	assert_int_equal(list[1].e.id, ids[2]);
 	free(list);
+	q.offset = 5; /* past the end: no rows, the total all the same */
+	total = -1;
+	assert_int_equal(store_enrolment_list(st, org, &q, &list, &n, &total), STORE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(total, 5);
+	free(list);
+	q.offset = 0; /* nothing matches: total 0 */
+	q.therapist_id = 999999;
+	total = -1;
+	assert_int_equal(store_enrolment_list(st, org, &q, &list, &n, &total), STORE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(total, 0);
+	free(list);
 	/* A person's enrolments; another org's list. */
 	struct enrolment eva;
 	assert_int_equal(store_enrolment_get(st, org, ids[0], &eva), STORE_OK);

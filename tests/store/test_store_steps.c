@@ -181,11 +181,177 @@ static void test_plan_versions(void **state)
 		assert_int_not_equal(store_testing_exec(st, "TRUNCATE plan_versions"), STORE_OK);
 }
 
+/* store_plan_latest_many: the latest version of each enrolment in one read; enrolments
+ * without a plan and another organisation's are left out. */
+static void test_plan_latest_many(void **state)
+{
+	(void)state;
+	struct fx f;
+	fixture(&f, "many");
+	int64_t prog = make_programme(f.org, "Many");
+	int64_t e2 = make_enrolment(f.org, make_person(f.org, "Per", "Plan", D(1985, 2, 2)), prog, f.t, D(2025, 2, 3));
+	int64_t e3 = make_enrolment(f.org, make_person(f.org, "Pål", "Ingen", D(1986, 3, 3)), prog, f.t, D(2025, 2, 3));
+	struct store_plan_version v = { .author = f.t, .json = "{\"v\":1}" };
+	assert_int_equal(store_plan_save(st, f.org, f.e, 0, &v), STORE_OK);
+	v = (struct store_plan_version){ .author = f.t, .json = "{\"v\":2}" };
+	assert_int_equal(store_plan_save(st, f.org, f.e, 1, &v), STORE_OK);
+	v = (struct store_plan_version){ .author = f.t, .json = "{\"e2\":1}" };
+	assert_int_equal(store_plan_save(st, f.org, e2, 0, &v), STORE_OK);
+
+	int64_t ids[] = { e3, f.e, f.other_e, e2 };
+	struct store_plan_version *list;
+	size_t n;
+	assert_int_equal(store_plan_latest_many(st, f.org, ids, 4, &list, &n), STORE_OK);
+	assert_int_equal(n, 2);
+	for (size_t i = 0; i < n; i++) {
+		if (list[i].enrolment_id == f.e) {
+			assert_int_equal(list[i].number, 2);
+			assert_string_equal(list[i].json, "{\"v\":2}");
+		} else {
+			assert_int_equal(list[i].enrolment_id, e2);
+			assert_int_equal(list[i].number, 1);
+			assert_string_equal(list[i].json, "{\"e2\":1}");
+		}
+	}
+	store_plan_versions_free(list, n);
+	/* From the other organisation: its own enrolment has no plan, ours are not seen. */
+	assert_int_equal(store_plan_latest_many(st, f.other, ids, 4, &list, &n), STORE_OK);
+	assert_int_equal(n, 0);
+	store_plan_versions_free(list, n);
+	assert_int_equal(store_plan_latest_many(st, f.org, ids, 0, &list, &n), STORE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_plan_latest_many(st, f.org, NULL, 2, &list, &n), STORE_INVALID);
+	assert_int_equal(store_plan_latest_many(st, f.org, ids, STORE_PLAN_MANY_MAX + 1, &list, &n), STORE_INVALID);
+}
+
+/* store_steps_get_many: every enrolment's twelve steps in one read, in the order asked;
+ * another organisation's enrolment reads as not started. */
+static void test_steps_get_many(void **state)
+{
+	(void)state;
+	struct fx f;
+	fixture(&f, "stepsmany");
+	int64_t prog = make_programme(f.org, "Many steps");
+	int64_t e2 = make_enrolment(f.org, make_person(f.org, "Åse", "Andre", D(1990, 4, 4)), prog, f.t, D(2025, 2, 3));
+	assert_int_equal(change(&f, 1, "not_started", "working", D(2025, 2, 1), 0, ""), STORE_OK);
+	assert_int_equal(change(&f, 1, "working", "presented", D(2025, 2, 8), 1, ""), STORE_OK);
+	assert_int_equal(change(&f, 3, "not_started", "working", D(2025, 2, 9), 0, "tre"), STORE_OK);
+	int64_t ids[] = { e2, f.e, f.other_e };
+	struct store_step out[3][12];
+	assert_int_equal(store_steps_get_many(st, f.org, ids, 3, out), STORE_OK);
+	for (int k = 0; k < 12; k++) {
+		assert_int_equal(out[0][k].step, k + 1);
+		assert_string_equal(out[0][k].status, "not_started");
+		assert_int_equal(out[0][k].changes, 0);
+		assert_string_equal(out[2][k].status, "not_started");
+	}
+	assert_string_equal(out[1][0].status, "presented");
+	assert_int_equal(out[1][0].changes, 2);
+	assert_int_equal(out[1][0].since, D(2025, 2, 8));
+	assert_int_equal(out[1][0].confirmed_by, f.t);
+	assert_string_equal(out[1][1].status, "not_started");
+	assert_string_equal(out[1][2].status, "working");
+	/* The same as one by one. */
+	struct store_step one[12];
+	assert_int_equal(store_steps_get(st, f.org, f.e, one), STORE_OK);
+	assert_memory_equal(one, out[1], sizeof one);
+	/* From the other organisation, ours read as not started. */
+	assert_int_equal(store_steps_get_many(st, f.other, ids, 3, out), STORE_OK);
+	assert_string_equal(out[1][0].status, "not_started");
+	assert_int_equal(store_steps_get_many(st, f.org, ids, 0, out), STORE_OK);
+	assert_int_equal(store_steps_get_many(st, f.org, NULL, 1, out), STORE_INVALID);
+}
+
+/* An organisation's step wording: round trip, replacing, org scoping, reset, checks. */
+static void test_step_wording(void **state)
+{
+	(void)state;
+	int64_t org = make_org("wording"), other = make_org("wording-other");
+	int64_t admin = make_member(org, "admin@wording.test", "admin");
+	int64_t oadmin = make_member(other, "admin@wording-other.test", "admin");
+	struct store_step_wording w;
+	assert_int_equal(store_step_wording_get(st, org, &w), STORE_OK);
+	for (int i = 0; i < 12; i++)
+		for (int l = 0; l < 3; l++)
+			assert_string_equal(w.name[i][l], "");
+	assert_int_equal(w.updated_by, 0);
+
+	memset(&w, 0, sizeof w);
+	copy_str(w.name[3][0], sizeof w.name[3][0], "Ærlig selvransakelse");
+	copy_str(w.name[3][1], sizeof w.name[3][1], "Ärlig självrannsakan");
+	copy_str(w.name[11][2], sizeof w.name[11][2], "<script>'\"&");
+	assert_int_equal(store_step_wording_set(st, org, &w, admin, 1700000000), STORE_OK);
+	struct store_step_wording got;
+	assert_int_equal(store_step_wording_get(st, org, &got), STORE_OK);
+	assert_string_equal(got.name[3][0], "Ærlig selvransakelse");
+	assert_string_equal(got.name[3][1], "Ärlig självrannsakan");
+	assert_string_equal(got.name[3][2], "");
+	assert_string_equal(got.name[11][2], "<script>'\"&");
+	assert_string_equal(got.name[0][0], "");
+	assert_int_equal(got.updated_by, admin);
+	assert_int_equal(got.updated_at, 1700000000);
+
+	/* Another organisation sees none of it and keeps its own. */
+	struct store_step_wording ow;
+	memset(&ow, 0, sizeof ow);
+	copy_str(ow.name[0][0], sizeof ow.name[0][0], "Annen org");
+	assert_int_equal(store_step_wording_set(st, other, &ow, oadmin, 1700000001), STORE_OK);
+	assert_int_equal(store_step_wording_get(st, other, &got), STORE_OK);
+	assert_string_equal(got.name[0][0], "Annen org");
+	assert_string_equal(got.name[3][0], "");
+	assert_string_equal(got.name[11][2], "");
+	/* A user of another organisation cannot write ours (memberships key). */
+	assert_int_not_equal(store_step_wording_set(st, org, &w, oadmin, 1700000002), STORE_OK);
+
+	/* A set replaces the whole wording. */
+	memset(&w, 0, sizeof w);
+	copy_str(w.name[0][2], sizeof w.name[0][2], "Step one");
+	assert_int_equal(store_step_wording_set(st, org, &w, admin, 1700000003), STORE_OK);
+	assert_int_equal(store_step_wording_get(st, org, &got), STORE_OK);
+	assert_string_equal(got.name[0][2], "Step one");
+	assert_string_equal(got.name[3][0], "");
+	assert_string_equal(got.name[11][2], "");
+
+	/* Reset: all empty. The other organisation's stays. */
+	memset(&w, 0, sizeof w);
+	assert_int_equal(store_step_wording_set(st, org, &w, admin, 1700000004), STORE_OK);
+	assert_int_equal(store_step_wording_get(st, org, &got), STORE_OK);
+	for (int i = 0; i < 12; i++)
+		for (int l = 0; l < 3; l++)
+			assert_string_equal(got.name[i][l], "");
+	assert_int_equal(got.updated_by, 0);
+	assert_int_equal(store_step_wording_get(st, other, &got), STORE_OK);
+	assert_string_equal(got.name[0][0], "Annen org");
+
+	/* Checks: a line break, invalid UTF-8, an unterminated name, no user. */
+	memset(&w, 0, sizeof w);
+	copy_str(w.name[1][0], sizeof w.name[1][0], "two\nlines");
+	assert_int_equal(store_step_wording_set(st, org, &w, admin, 1), STORE_INVALID);
+	memset(&w, 0, sizeof w);
+	copy_str(w.name[1][0], sizeof w.name[1][0], "bad \xff byte");
+	assert_int_equal(store_step_wording_set(st, org, &w, admin, 1), STORE_INVALID);
+	memset(&w, 'x', sizeof w.name[1][0]);
+	assert_int_equal(store_step_wording_set(st, org, &w, admin, 1), STORE_INVALID);
+	memset(&w, 0, sizeof w);
+	assert_int_equal(store_step_wording_set(st, org, &w, 0, 1), STORE_INVALID);
+	assert_int_equal(store_step_wording_get(st, 0, &got), STORE_INVALID);
+	/* The table refuses what store.c would never pass: an empty name, a step out of range. */
+	assert_int_not_equal(store_testing_exec(st, "INSERT INTO step_wording (org_id, step, lang, name, updated_by, "
+						    "updated_at) VALUES (1, 13, 'nb', 'x', 1, 1)"),
+			     STORE_OK);
+	assert_int_not_equal(store_testing_exec(st, "INSERT INTO step_wording (org_id, step, lang, name, updated_by, "
+						    "updated_at) VALUES (1, 1, 'de', 'x', 1, 1)"),
+			     STORE_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_steps),
 		cmocka_unit_test(test_plan_versions),
+		cmocka_unit_test(test_plan_latest_many),
+		cmocka_unit_test(test_steps_get_many),
+		cmocka_unit_test(test_step_wording),
 	};
 	return store_test_run("store_steps", tests, sizeof tests / sizeof tests[0]);
 }

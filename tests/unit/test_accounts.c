@@ -355,6 +355,81 @@ static void verify_detects_edits_and_deletions(void **state)
 	sqlite3_close(db);
 }
 
+/* A page listing is one entry naming its persons (audit_subjects): a per-person lookup
+ * finds it, verify passes, and a changed, removed or added person row fails verify at
+ * that entry — the raw connection drops the append-only triggers first. */
+static void verify_covers_a_listing_s_persons(void **state)
+{
+	struct fx *f = *state;
+	struct audit_entry e;
+	memset(&e, 0, sizeof e);
+	e.org_id = 1;
+	copy_str(e.actor, sizeof e.actor, "lister@example.no");
+	copy_str(e.action, sizeof e.action, "person.list");
+	copy_str(e.object_type, sizeof e.object_type, "person");
+	copy_str(e.detail, sizeof e.detail, "roster");
+	const int64_t ids[] = { 77, 12, 77, 40 }; /* sorted and de-duplicated by the writer */
+	assert_int_equal(auditor_log_listing(f->ac.audit, &e, ids, 4), 0);
+	assert_int_equal(audit_event(f->ac.audit, 0, "cli", 0, "", "test.after", "", "", NULL), 0);
+	struct audit_verify_result r;
+	assert_int_equal(audit_verify(f->ac.store, &r), 0);
+
+	struct audit_filter flt = { .org_id = 1, .limit = 10 };
+	copy_str(flt.object_type, sizeof flt.object_type, "person");
+	copy_str(flt.object_id, sizeof flt.object_id, "40");
+	struct audit_entry *es = NULL;
+	size_t n = 0;
+	assert_int_equal(store_audit_list(f->ac.store, &flt, &es, &n), 0);
+	assert_int_equal(n, 1);
+	int64_t seq = es[0].seq;
+	assert_string_equal(es[0].action, "person.list");
+	assert_int_equal(es[0].nsubjects, 3);
+	assert_int_equal(es[0].subjects[0], 12);
+	assert_int_equal(es[0].subjects[1], 40);
+	assert_int_equal(es[0].subjects[2], 77);
+	free(es);
+	flt.org_id = 2; /* another organisation's filter does not find it */
+	assert_int_equal(store_audit_list(f->ac.store, &flt, &es, &n), 0);
+	assert_int_equal(n, 0);
+	free(es);
+
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	char *err = NULL;
+	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER audit_subjects_no_update; DROP TRIGGER audit_subjects_no_delete",
+				      NULL, NULL, &err),
+			 SQLITE_OK);
+	static const char *const tamper[][2] = {
+		{ "UPDATE audit_subjects SET person_id = 13 WHERE seq = %lld AND person_id = 12",
+		  "UPDATE audit_subjects SET person_id = 12 WHERE seq = %lld AND person_id = 13" },
+		{ "DELETE FROM audit_subjects WHERE seq = %lld AND person_id = 40",
+		  "INSERT INTO audit_subjects (seq, org_id, person_id) VALUES (%lld, 1, 40)" },
+		{ "INSERT INTO audit_subjects (seq, org_id, person_id) VALUES (%lld, 1, 41)",
+		  "DELETE FROM audit_subjects WHERE seq = %lld AND person_id = 41" },
+		{ "UPDATE audit_subjects SET org_id = 2 WHERE seq = %lld AND person_id = 77",
+		  "UPDATE audit_subjects SET org_id = 1 WHERE seq = %lld AND person_id = 77" },
+	};
+	for (size_t i = 0; i < sizeof tamper / sizeof tamper[0]; i++) {
+		char sql[200];
+		snprintf(sql, sizeof sql, tamper[i][0], (long long)seq);
+		assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, &err), SQLITE_OK);
+		assert_int_equal(audit_verify(f->ac.store, &r), 1);
+		assert_int_equal(r.bad_seq, seq);
+		snprintf(sql, sizeof sql, tamper[i][1], (long long)seq);
+		assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, &err), SQLITE_OK);
+		assert_int_equal(audit_verify(f->ac.store, &r), 0);
+	}
+	/* A person added to an entry that named none. */
+	char sql[200];
+	snprintf(sql, sizeof sql, "INSERT INTO audit_subjects (seq, org_id, person_id) VALUES (%lld, 0, 5)",
+		 (long long)seq + 1);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, &err), SQLITE_OK);
+	assert_int_equal(audit_verify(f->ac.store, &r), 1);
+	assert_int_equal(r.bad_seq, seq + 1);
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	util_init();
@@ -367,6 +442,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(membership_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(group_commit_keeps_the_chain, setup, teardown),
 		cmocka_unit_test_setup_teardown(verify_detects_edits_and_deletions, setup, teardown),
+		cmocka_unit_test_setup_teardown(verify_covers_a_listing_s_persons, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

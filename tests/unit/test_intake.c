@@ -140,9 +140,28 @@ static void test_referral_flow(void **state)
 	assert_int_equal(intake_programme_create(&f->ac, &f->who, "municipal_day_treatment", "Dag", &p, &e), 0);
 	struct referral r;
 	intake_set_today(date_from_ymd(2025, 3, 1));
-	assert_int_equal(intake_referral_create(&f->ac, &f->who, "nav", "Ref", "NAV Lister", "2025-02-01", "Grunn", 0, &r, &e),
+	assert_int_equal(intake_referral_create(&f->ac, &f->who, "nav", "Ref", "NAV Lister", "2025-02-01", "Grunn", 0, 0,
+						&r, &e),
 			 0);
 	assert_string_equal(r.status, "received");
+	assert_int_equal(r.programme_id, 0);
+	/* For a programme: of this organisation only (another's id is as unknown as none). */
+	struct referral rp;
+	assert_int_equal(intake_referral_create(&f->ac, &f->who, "nav", "", "", "2025-02-02", "", 0, p.id, &rp, &e), 0);
+	struct referral back;
+	assert_int_equal(store_referral_get(f->ac.store, f->a.id, rp.id, &back), 0);
+	assert_int_equal(back.programme_id, p.id);
+	struct actor in_b = f->who;
+	in_b.org_id = f->b.id;
+	memset(&e, 0, sizeof e);
+	assert_int_equal(intake_referral_create(&f->ac, &in_b, "nav", "", "", "2025-02-02", "", 0, p.id, &rp, &e),
+			 ACC_INVALID);
+	assert_string_equal(e.e[e.n - 1].field, "programme_id"); /* (b has no sources either) */
+	memset(&e, 0, sizeof e);
+	assert_int_equal(intake_referral_create(&f->ac, &f->who, "nav", "", "", "2025-02-02", "", 0, -1, &rp, &e),
+			 ACC_INVALID);
+	assert_string_equal(e.e[0].field, "programme_id");
+	memset(&e, 0, sizeof e);
 	memset(&e, 0, sizeof e);
 	assert_int_equal(intake_referral_set_status(&f->ac, &f->who, r.id, "accepted", "", "", &e), ACC_INVALID);
 	assert_string_equal(e.e[0].field, "status");

@@ -179,6 +179,36 @@ static size_t audit_count(struct fx *f, const char *action)
 	return n;
 }
 
+/* A page listing is one "person.list" entry naming its persons (audit_subjects); each
+ * person shown is found by a per-person lookup. Returns the persons listed with detail. */
+static size_t listed_persons(struct fx *f, const char *detail, const int64_t *ids, size_t nids)
+{
+	struct audit_filter af = { .org_id = f->a.id, .limit = 1000 };
+	copy_str(af.action, sizeof af.action, "person.list");
+	struct audit_entry *es = NULL;
+	size_t n = 0, persons = 0;
+	assert_int_equal(store_audit_list(f->ac.store, &af, &es, &n), 0);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(es[i].detail, detail)) {
+			assert_int_equal(es[i].object_id[0], '\0');
+			persons += es[i].nsubjects;
+		}
+	free(es);
+	for (size_t k = 0; k < nids; k++) {
+		struct audit_filter pf = { .org_id = f->a.id, .limit = 1000 };
+		copy_str(pf.object_type, sizeof pf.object_type, "person");
+		snprintf(pf.object_id, sizeof pf.object_id, "%lld", (long long)ids[k]);
+		assert_int_equal(store_audit_list(f->ac.store, &pf, &es, &n), 0);
+		bool found = false;
+		for (size_t i = 0; i < n; i++)
+			for (size_t j = 0; j < es[i].nsubjects; j++)
+				found |= !strcmp(es[i].detail, detail) && es[i].subjects[j] == ids[k];
+		free(es);
+		assert_true(found);
+	}
+	return persons;
+}
+
 static void hours_are_parsed_in_half_hours(void **state)
 {
 	(void)state;
@@ -221,8 +251,10 @@ static void roster_lists_members_and_saves_in_one_go(void **state)
 	assert_int_equal(v.n, 2);
 	assert_false(v.has_session);
 	assert_int_equal(v.default_minutes, 240); /* day treatment: 4 hours */
+	int64_t shown[2] = { v.lines[0].person_id, v.lines[1].person_id };
 	roster_view_release(&v);
-	assert_int_equal(audit_count(f, "person.list"), 2);
+	assert_int_equal(audit_count(f, "person.list"), 1); /* one entry for the page */
+	assert_int_equal(listed_persons(f, "roster", shown, 2), 2);
 
 	/* A bad row refuses the whole roster: nothing stored. */
 	struct roster_input rows[2] = {
@@ -342,8 +374,10 @@ static void progress_of_day_treatment(void **state)
 			assert_true(c.rows[i].warnings & WARN_ABSENT);
 		}
 	}
+	int64_t shown[2] = { c.rows[0].row.e.person_id, c.rows[1].row.e.person_id };
 	caseload_release(&c);
-	assert_int_equal(audit_count(f, "person.list"), 2);
+	assert_int_equal(audit_count(f, "person.list"), 1); /* one entry for the page */
+	assert_int_equal(listed_persons(f, "caseload", shown, 2), 2);
 
 	/* The board counts both in day treatment. */
 	struct board b;

@@ -10,6 +10,7 @@
 #include "core/date.h"
 #include "domain/programme.h"
 #include "domain/steps.h"
+#include "domain/stepwording.h"
 
 #define D(y, m, d) date_from_ymd(y, m, d)
 #define TODAY D(2025, 6, 2)
@@ -121,6 +122,48 @@ static void organisation_wording(void **state)
 	o.name[11][LANG_SV] = "Dela \xc3";
 	assert_string_equal(step_names_validate(&o, NULL, NULL),
 			    "A step name contains characters that are not allowed.");
+}
+
+/* The one lookup every page uses: the organisation's name where set, per step and per
+ * language; the shipped name for every other, for NULL, and for "" (a reset). */
+static void wording_lookup_fallback(void **state)
+{
+	(void)state;
+	struct step_names o;
+	memset(&o, 0, sizeof o);
+	for (int n = 1; n <= STEP_COUNT; n++)
+		for (int l = 0; l < LANG_COUNT; l++)
+			assert_ptr_equal(step_name(&o, n, (enum lang)l), step_def(n)->name[l]);
+	o.name[0][LANG_EN] = "Honesty";
+	o.name[11][LANG_NB] = "<script>'\"&";
+	assert_string_equal(step_name(&o, 1, LANG_EN), "Honesty");
+	assert_string_equal(step_name(&o, 1, LANG_NB), "Innrømme maktesløshet"); /* other language: shipped */
+	assert_string_equal(step_name(&o, 2, LANG_EN), "Finding hope");          /* other step: shipped */
+	assert_string_equal(step_name(&o, 12, LANG_NB), "<script>'\"&");         /* as given: escaping is html's */
+	assert_string_equal(step_name(&o, 12, LANG_SV), "Dela erfarenheten med andra");
+	assert_string_equal(step_name(&o, 13, LANG_EN), "");
+	assert_string_equal(step_name(&o, 0, LANG_NB), "");
+	o.name[0][LANG_EN] = ""; /* reset: back to the shipped name */
+	assert_string_equal(step_name(&o, 1, LANG_EN), "Admitting powerlessness");
+
+	/* No control characters: tab, carriage return, a C1 control (U+0085). */
+	memset(&o, 0, sizeof o);
+	o.name[4][LANG_NB] = "Dele\tselvransakelsen";
+	assert_string_equal(step_names_validate(&o, NULL, NULL), "A step name contains characters that are not allowed.");
+	o.name[4][LANG_NB] = "Dele\rselvransakelsen";
+	assert_string_equal(step_names_validate(&o, NULL, NULL), "A step name contains characters that are not allowed.");
+	o.name[4][LANG_NB] = "Dele \xc2\x85";
+	assert_string_equal(step_names_validate(&o, NULL, NULL), "A step name contains characters that are not allowed.");
+	o.name[4][LANG_NB] = "Dele \xc2\xa0selvransakelsen"; /* a no-break space is text */
+	assert_null(step_names_validate(&o, NULL, NULL));
+
+	/* The form fields of the settings page. */
+	assert_string_equal(step_wording_field(1, LANG_NB), "name-1-nb");
+	assert_string_equal(step_wording_field(12, LANG_EN), "name-12-en");
+	assert_string_equal(step_wording_field(4, LANG_SV), "name-4-sv");
+	assert_string_equal(step_wording_field(0, LANG_SV), "");
+	assert_string_equal(step_wording_field(13, LANG_SV), "");
+	assert_string_equal(step_wording_field(1, (enum lang)3), "");
 }
 
 /* ---- Transitions --------------------------------------------------------------------- */
@@ -339,6 +382,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(twelve_steps),
 		cmocka_unit_test(organisation_wording),
+		cmocka_unit_test(wording_lookup_fallback),
 		cmocka_unit_test(every_transition),
 		cmocka_unit_test(dates_users_and_notes),
 		cmocka_unit_test(minimum_steps),
