@@ -57,6 +57,7 @@ static const char *const fixed_names[NF_FIXED] = {
 	[NF_TESTS] = "tests",
 	[NF_TESTS_POSITIVE] = "tests_positive",
 	[NF_RELAPSES] = "relapses",
+	[NF_CERTIFIED] = "certified_therapists",
 	[NF_OUT_BASELINE] = "audit_intake",
 	[NF_OUT_BASELINE + 1] = "dudit_intake",
 	[NF_OUT_BASELINE + 2] = "days_abstinent_intake",
@@ -716,6 +717,9 @@ int net_org_column(struct store *s, int64_t org_id, const char *org_name, const 
 		store_report_rows_free(&rows);
 	}
 	free(progs);
+	/* Staff, not programmes: counted once for the organisation (domain/training.h). */
+	if (rc == STORE_OK)
+		rc = store_training_certified_count(s, org_id, to, &raw->f[NF_CERTIFIED]);
 	if (rc == STORE_OK) {
 		struct report_km_point *pts = NULL;
 		report_km(obs, nobs, &pts, &raw->km_median);

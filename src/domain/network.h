@@ -51,6 +51,7 @@ enum net_field {
 	NF_STEPS_N, NF_STEPS_MIN_DONE, NF_STEP_DONE_1,
 	NF_ENG_PERSONS = NF_STEP_DONE_1 + 12, NF_ENG_SPONSOR, NF_ENG_WITH_MEETING, NF_ENG_MEETINGS, NF_ENG_DAYS,
 	NF_TESTS, NF_TESTS_POSITIVE, NF_RELAPSES,
+	NF_CERTIFIED, /* the organisation's certified therapists at the period end (not per programme) */
 	NF_OUT_BASELINE, /* + k for outcome k, then: */
 	NF_OUT_N = NF_OUT_BASELINE + REPORT_OUTCOMES,
 	NF_OUT_IMPROVED = NF_OUT_N + REPORT_OUTCOMES,

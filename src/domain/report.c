@@ -619,6 +619,8 @@ static int one_period(struct store *s, int64_t org_id, const struct programme *p
 	if (rc == STORE_OK && report_compute(p, &rows, out) != 0)
 		rc = STORE_ERROR;
 	store_report_rows_free(&rows);
+	if (rc == STORE_OK)
+		rc = store_training_certified_count(s, org_id, to, &out->certified_staff);
 	return rc;
 }
 

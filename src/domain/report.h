@@ -99,6 +99,10 @@ struct report_figures {
 	int64_t persons;       /* distinct persons of those */
 	int64_t started, reenrolments, completed, discontinued; /* in the period */
 	int64_t treatment_days;
+	/* The organisation's certified therapists on the period's last day (issue 7,
+	 * "Therapist training": domain/training.h). Set by report_programme, not by
+	 * report_compute (it is not a figure of the programme's rows). */
+	int64_t certified_staff;
 
 	int64_t referrals;
 	struct report_source *sources; /* by count, most first, then key; xmalloc'd */

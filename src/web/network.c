@@ -260,6 +260,7 @@ static void t_overview(struct nw *t)
 	row_count(t, T(r, "Left early"), NF_DISCONTINUED);
 	row_count(t, T(r, "Treatment days"), NF_TREATMENT_DAYS);
 	row_count(t, T(r, "Referrals"), NF_REFERRALS);
+	row_count(t, T(r, "Certified therapists (at the period's end)"), NF_CERTIFIED);
 	foot(t);
 }
 

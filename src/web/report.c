@@ -296,6 +296,9 @@ static void table_overview(struct tw *t, const struct report *rp)
 	tw_row(t, T(r, "Referrals received"));
 	BOTH_INT(t, rp, referrals);
 	tw_row_end(t);
+	tw_row(t, T(r, "Certified therapists in the organisation (at the period's end)"));
+	BOTH_INT(t, rp, certified_staff);
+	tw_row_end(t);
 	tw_end(t);
 }
 

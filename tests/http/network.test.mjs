@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { decodeEntities } from '../lib/html.mjs';
-import { addUser, entriesOf, ORG_A, ORG_B, startInstance } from '../lib/instance.mjs';
+import { addUser, entriesOf, listUsers, ORG_A, ORG_B, startInstance } from '../lib/instance.mjs';
 
 const NASTY = `<script>'"&`;
 const ORG_C = `Testkommune ${NASTY} Gamma`;
@@ -227,9 +227,20 @@ describe('the report', () => {
 			const lines = res.text.trim().split('\r\n');
 			assert.equal(lines.length, tables[i].rows.length, links[i]);
 		}
-		const ov = await c.get(`/network/report.csv?table=overview&${PERIOD}`);
+		let ov = await c.get(`/network/report.csv?table=overview&${PERIOD}`);
 		assert.match(ov.text, /Forløp i perioden,[0-9<5,]+,>=7\r\n/);
 		assert.match(ov.text, /,<5,/);
+		// Staff, counted once per organisation: none certified yet; then A's therapist,
+		// certified within the period, is one — shown as "<5" like every small count.
+		assert.match(ov.text, /Sertifiserte terapeuter \(ved periodens slutt\),0,0,0,0\r\n/);
+		const therapist = listUsers(inst).find((u) => u.email === inst.users.therapist.email);
+		for (const [course, days] of [['intro', 9], ['manual', 2]]) {
+			const put = await inst.api('coordinator').request('PUT', `/api/v1/training/users/${therapist.id}`, { json: { course, days_attended: days, certified_on: '2025-03-01' } });
+			assert.equal(put.status, 200, put.text);
+		}
+		ov = await c.get(`/network/report.csv?table=overview&${PERIOD}`);
+		const row = ov.text.split('\r\n').find((l) => l.startsWith('Sertifiserte terapeuter'));
+		assert.deepEqual(row.split(',').slice(1).sort(), ['0', '0', '<5', '<5'], row);
 		for (const id of personIds) assert.ok(!new RegExp(`\\bperson[^,]*${id}\\b`).test(ov.text));
 	});
 

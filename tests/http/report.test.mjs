@@ -69,6 +69,15 @@ before(async () => {
 	foreign = inst.api('foreignAdmin');
 	const p = await ok(await coord.post('/api/v1/programmes', { template: 'municipal_day_treatment', name: `Rapport ${NASTY} ${MARK_A}` }), 201, 'programme');
 	ids.prog = p.programme.id;
+	// The therapist certified (both courses) on 1 February 2025: one certified therapist at
+	// the end of Q1 2025, none at the end of Q4 2024.
+	for (const [course, days] of [['intro', 9], ['manual', 2]]) {
+		await ok(
+			await coord.request('PUT', `/api/v1/training/users/${inst.users.therapist.id}`, { json: { course, days_attended: days, certified_on: '2025-02-01' } }),
+			200,
+			`training ${course}`,
+		);
+	}
 	const person = async (api, given, family) => (await ok(await api.post('/api/v1/persons', { given_name: given, family_name: family }), 201, 'person')).person.id;
 	ids.p1 = await person(coord, 'Testa', `Rapportsen ${MARK_A}`);
 	ids.p2 = await person(coord, NASTY, `Formel ${MARK_A}`);
@@ -147,6 +156,7 @@ describe('the report page', () => {
 			['1', '0'],
 			['92', '0'],
 			['2', '0'],
+			['1', '0'], // certified therapists at the period's end
 		]);
 	});
 
