@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/alloc.h"
@@ -54,6 +55,15 @@ struct sq_conn {
 	size_t ndyn, nextdyn;
 };
 
+/* The WAL is checkpointed by a thread of its own (PASSIVE: it never blocks readers or
+ * writers) instead of by whichever commit crosses SQLite's threshold: a checkpoint
+ * writes and fsyncs the database file, and inside a commit it would stall that request
+ * and every request queued behind the audit writer. Commits set `pending` (the WAL hook)
+ * when the WAL has grown past SQ_CHECKPOINT_PAGES; the thread also checkpoints what is
+ * left every SQ_CHECKPOINT_MS. Durability is unchanged: a commit is durable once its WAL
+ * frames are synced (synchronous=FULL). */
+enum { SQ_CHECKPOINT_PAGES = 1000, SQ_CHECKPOINT_MS = 1000 };
+
 struct sq_store {
 	struct store base;
 	char *path;
@@ -62,6 +72,11 @@ struct sq_store {
 	pthread_mutex_t write_lock;
 	struct sq_conn *conns;
 	int nconns;
+	sqlite3 *ckpt_db;         /* the checkpointer's own connection */
+	pthread_t ckpt_thread;
+	bool ckpt_running, ckpt_stop, ckpt_pending;
+	pthread_mutex_t ckpt_lock;
+	pthread_cond_t ckpt_cond;
 };
 
 static struct sq_store *sq_of(struct store *s)
@@ -227,9 +242,26 @@ static void sq_close_conn(struct sq_conn *c)
 	c->db = NULL;
 }
 
+static void sq_ckpt_stop(struct sq_store *sq)
+{
+	if (sq->ckpt_running) {
+		pthread_mutex_lock(&sq->ckpt_lock);
+		sq->ckpt_stop = true;
+		pthread_cond_signal(&sq->ckpt_cond);
+		pthread_mutex_unlock(&sq->ckpt_lock);
+		pthread_join(sq->ckpt_thread, NULL);
+		sq->ckpt_running = false;
+	}
+	sqlite3_close(sq->ckpt_db); /* NULL is a harmless no-op */
+	sq->ckpt_db = NULL;
+}
+
 static void sq_close(struct store *s)
 {
 	struct sq_store *sq = sq_of(s);
+	sq_ckpt_stop(sq);
+	pthread_mutex_destroy(&sq->ckpt_lock);
+	pthread_cond_destroy(&sq->ckpt_cond);
 	for (int i = 0; i < sq->nconns; i++)
 		sq_close_conn(&sq->conns[i]);
 	free(sq->conns);
@@ -238,6 +270,63 @@ static void sq_close(struct store *s)
 	pthread_mutex_destroy(&sq->write_lock);
 	free(sq->path);
 	free(sq);
+}
+
+/* After every commit on a pool connection (SQLite's WAL hook): wake the checkpointer
+ * once the WAL holds SQ_CHECKPOINT_PAGES frames. */
+static int sq_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	(void)db;
+	(void)name;
+	struct sq_store *sq = arg;
+	if (pages >= SQ_CHECKPOINT_PAGES) {
+		pthread_mutex_lock(&sq->ckpt_lock);
+		sq->ckpt_pending = true;
+		pthread_cond_signal(&sq->ckpt_cond);
+		pthread_mutex_unlock(&sq->ckpt_lock);
+	}
+	return SQLITE_OK;
+}
+
+static void *sq_ckpt_main(void *arg)
+{
+	struct sq_store *sq = arg;
+	pthread_mutex_lock(&sq->ckpt_lock);
+	while (!sq->ckpt_stop) {
+		if (!sq->ckpt_pending) {
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_sec += SQ_CHECKPOINT_MS / 1000;
+			until.tv_nsec += (long)(SQ_CHECKPOINT_MS % 1000) * 1000000L;
+			if (until.tv_nsec >= 1000000000L) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&sq->ckpt_cond, &sq->ckpt_lock, &until);
+			if (sq->ckpt_stop)
+				break;
+		}
+		sq->ckpt_pending = false;
+		pthread_mutex_unlock(&sq->ckpt_lock);
+		/* PASSIVE: copies what no reader still needs; SQLITE_BUSY is not an error here. */
+		sqlite3_wal_checkpoint_v2(sq->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		pthread_mutex_lock(&sq->ckpt_lock);
+	}
+	pthread_mutex_unlock(&sq->ckpt_lock);
+	return NULL;
+}
+
+static int sq_ckpt_start(struct sq_store *sq)
+{
+	if (sqlite3_open_v2(sq->path, &sq->ckpt_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		return store_error(STORE_UNAVAILABLE, "sqlite: cannot open the checkpoint connection");
+	sqlite3_busy_timeout(sq->ckpt_db, BUSY_TIMEOUT_MS);
+	if (sqlite3_exec(sq->ckpt_db, "PRAGMA synchronous=FULL", NULL, NULL, NULL) != SQLITE_OK)
+		return sq_fail(sq->ckpt_db, "checkpoint connection settings");
+	if (pthread_create(&sq->ckpt_thread, NULL, sq_ckpt_main, sq) != 0)
+		return store_error(STORE_UNAVAILABLE, "sqlite: cannot start the checkpoint thread");
+	sq->ckpt_running = true;
+	return STORE_OK;
 }
 
 static int sq_open_conn(struct sq_store *sq, struct sq_conn *c, bool first)
@@ -268,6 +357,8 @@ static int sq_open_conn(struct sq_store *sq, struct sq_conn *c, bool first)
 	if (sqlite3_exec(c->db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA mmap_size=268435456;",
 			 NULL, NULL, NULL) != SQLITE_OK)
 		return sq_fail(c->db, "connection settings");
+	/* Checkpoints are the checkpointer thread's (see struct sq_store), not the commits'. */
+	sqlite3_wal_hook(c->db, sq_wal_hook, sq);
 	return STORE_OK;
 }
 
@@ -300,6 +391,8 @@ static int sq_open(const char *path, int pool_size, struct store **out)
 	pthread_mutex_init(&sq->lock, NULL);
 	pthread_cond_init(&sq->cond, NULL);
 	pthread_mutex_init(&sq->write_lock, NULL);
+	pthread_mutex_init(&sq->ckpt_lock, NULL);
+	pthread_cond_init(&sq->ckpt_cond, NULL);
 	sq->conns = xcalloc((size_t)pool_size, sizeof *sq->conns);
 	sq->nconns = pool_size;
 	for (int i = 0; i < pool_size; i++) {
@@ -308,6 +401,11 @@ static int sq_open(const char *path, int pool_size, struct store **out)
 			sq_close(&sq->base);
 			return ret;
 		}
+	}
+	int ret = sq_ckpt_start(sq);
+	if (ret) {
+		sq_close(&sq->base);
+		return ret;
 	}
 	*out = &sq->base;
 	return STORE_OK;
