@@ -111,6 +111,10 @@ int session_start(struct store *s, int64_t user_id, int64_t org_id, char *token,
 	return rc;
 }
 
+/* The expiry rules on a session read by its hash: an expired one is deleted (NOTFOUND);
+ * a live one's idle expiry moves on, written at most once a minute. */
+static int session_keep(struct store *s, const char *hash, struct session *se);
+
 int session_resume(struct store *s, const char *token, struct session *out)
 {
 	if (!token || !*token || strlen(token) >= STORE_TOKEN_MAX)
@@ -119,8 +123,31 @@ int session_resume(struct store *s, const char *token, struct session *out)
 	sha256_hex(token, strlen(token), hash);
 	struct session se;
 	int rc = store_session_get(s, hash, &se);
+	if (!rc)
+		rc = session_keep(s, hash, &se);
 	if (rc)
 		return rc;
+	if (out)
+		*out = se;
+	return 0;
+}
+
+int session_resume_principal(struct store *s, const char *token, struct session_principal *out)
+{
+	if (!token || !*token || strlen(token) >= STORE_TOKEN_MAX)
+		return STORE_NOTFOUND;
+	char hash[STORE_HEX_MAX];
+	sha256_hex(token, strlen(token), hash);
+	int rc = store_session_principal(s, hash, out);
+	if (!rc)
+		rc = session_keep(s, hash, &out->se);
+	return rc;
+}
+
+static int session_keep(struct store *s, const char *hash, struct session *se_out)
+{
+	struct session se = *se_out;
+	int rc;
 	int64_t now = now_seconds();
 	if (now >= se.expires_at || now - se.created_at >= SESSION_MAX) {
 		store_session_delete(s, hash);
@@ -135,8 +162,7 @@ int session_resume(struct store *s, const char *token, struct session *out)
 		if (rc)
 			return rc;
 	}
-	if (out)
-		*out = se;
+	*se_out = se;
 	return 0;
 }
 

@@ -34,6 +34,9 @@ int session_start(struct store *s, int64_t user_id, int64_t org_id, char *token,
  * too old (an expired one is deleted). Extends the idle deadline at most once a minute
  * so that not every request is a write. */
 int session_resume(struct store *s, const char *token, struct session *out);
+/* session_resume, with the session's user and membership read in the same query (what
+ * every request with a cookie needs). */
+int session_resume_principal(struct store *s, const char *token, struct session_principal *out);
 int session_end(struct store *s, const char *token);
 int session_set_org(struct store *s, const char *token, int64_t org_id);
 

@@ -95,6 +95,17 @@ static bool token_chars_ok(const char *t)
 
 /* Loads the membership of the current user in org_id into r; false if missing or
  * withdrawn. */
+static bool apply_membership(struct req *r, const struct membership *m)
+{
+	enum role role = role_parse(m->role);
+	if (m->disabled || role == ROLE_NONE)
+		return false;
+	r->org_id = m->org_id;
+	r->role = role;
+	copy_str(r->org_name, sizeof r->org_name, m->org_name);
+	return true;
+}
+
 static int load_membership(struct req *r, int64_t org_id, bool *ok)
 {
 	struct membership m;
@@ -104,13 +115,7 @@ static int load_membership(struct req *r, int64_t org_id, bool *ok)
 		return 0;
 	if (rc != STORE_OK)
 		return rc;
-	enum role role = role_parse(m.role);
-	if (m.disabled || role == ROLE_NONE)
-		return 0;
-	r->org_id = org_id;
-	r->role = role;
-	copy_str(r->org_name, sizeof r->org_name, m.org_name);
-	*ok = true;
+	*ok = apply_membership(r, &m);
 	return 0;
 }
 
@@ -154,30 +159,27 @@ static int auth_session(struct req *r)
 	if (!tok || !token_chars_ok(tok))
 		return 0;
 	struct store *st = r->site->ac->store;
-	int rc = session_resume(st, tok, &r->session);
+	/* One read for the session, its user and the membership in its organisation. */
+	struct session_principal p;
+	int rc = session_resume_principal(st, tok, &p);
 	if (rc == STORE_NOTFOUND) {
-		resp_cookie(r, "tolv_session", "", true); /* expired: forget it */
+		resp_cookie(r, "tolv_session", "", true); /* expired (or its user gone): forget it */
 		return 0;
 	}
 	if (rc != STORE_OK)
 		return rc;
-	rc = store_user_get(st, r->session.user_id, &r->user);
-	if (rc == STORE_NOTFOUND || (rc == STORE_OK && r->user.disabled)) {
+	r->session = p.se;
+	r->user = p.user;
+	if (r->user.disabled) {
 		session_end(st, tok);
 		resp_cookie(r, "tolv_session", "", true);
 		return 0;
 	}
-	if (rc != STORE_OK)
-		return rc;
 	copy_str(r->session_token, sizeof r->session_token, tok);
 	r->logged_in = true;
-	if (r->session.org_id) {
-		bool ok;
-		rc = load_membership(r, r->session.org_id, &ok);
-		if (rc < 0)
-			return rc;
-		/* Access withdrawn since the org was chosen: choose again. */
-	}
+	/* No membership, or access withdrawn since the org was chosen: choose again. */
+	if (r->session.org_id && p.has_membership)
+		apply_membership(r, &p.m);
 	return 0;
 }
 

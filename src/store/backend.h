@@ -244,6 +244,7 @@ struct store_ops {
 
 	int (*session_create)(struct store *s, const struct session *se);
 	int (*session_get)(struct store *s, const char *token_hash, struct session *out);
+	int (*session_principal)(struct store *s, const char *token_hash, struct session_principal *out);
 	int (*session_touch)(struct store *s, const char *token_hash, int64_t last_seen, int64_t expires_at);
 	int (*session_set_org)(struct store *s, const char *token_hash, int64_t org_id);
 	int (*session_delete)(struct store *s, const char *token_hash);

@@ -376,6 +376,15 @@ int store_session_get(struct store *s, const char *token_hash, struct session *o
 	return s->ops->session_get(s, token_hash, out);
 }
 
+int store_session_principal(struct store *s, const char *token_hash, struct session_principal *out)
+{
+	CHECK_STORE(s);
+	CHECK_TOKEN_HASH(token_hash);
+	if (!out)
+		return store_error(STORE_INVALID, "session_principal: no result pointer");
+	return s->ops->session_principal(s, token_hash, out);
+}
+
 int store_session_touch(struct store *s, const char *token_hash, int64_t last_seen, int64_t expires_at)
 {
 	CHECK_STORE(s);

@@ -146,6 +146,17 @@ struct session {
  * set_org (0: none chosen) and delete answer STORE_NOTFOUND for an unknown hash. */
 int store_session_create(struct store *s, const struct session *se);
 int store_session_get(struct store *s, const char *token_hash, struct session *out);
+/* What a request with a session cookie needs, in one read: the session, its user and —
+ * when the session has chosen an organisation — the user's membership there
+ * (has_membership false when none is chosen or the membership is gone). STORE_NOTFOUND
+ * for an unknown hash or a session whose user is gone. Expiry is the caller's. */
+struct session_principal {
+	struct session se;
+	struct user user;
+	struct membership m;
+	bool has_membership;
+};
+int store_session_principal(struct store *s, const char *token_hash, struct session_principal *out);
 int store_session_touch(struct store *s, const char *token_hash, int64_t last_seen, int64_t expires_at);
 int store_session_set_org(struct store *s, const char *token_hash, int64_t org_id);
 int store_session_delete(struct store *s, const char *token_hash);

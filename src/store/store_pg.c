@@ -928,6 +928,29 @@ static bool read_session(const PGresult *r, int row, void *out)
 	       get_i64(r, row, 6, &se->expires_at);
 }
 
+static bool read_principal(const PGresult *r, int row, void *out)
+{
+	struct session_principal *p = out;
+	memset(p, 0, sizeof *p);
+	if (!read_session(r, row, &p->se) || !read_user(r, row, 7, &p->user))
+		return false;
+	if (PQgetisnull(r, row, 15))
+		return true;
+	p->has_membership = true;
+	return read_membership(r, row, 15, &p->m);
+}
+
+static int pg_session_principal(struct store *s, const char *token_hash, struct session_principal *out)
+{
+	const char *v[] = { token_hash };
+	return pg_one(pg_of(s), "session_principal",
+		      "SELECT s.token_hash, s.user_id, s.org_id, s.csrf, s.created_at, s.last_seen, s.expires_at, "
+		      USER_COLS ", " MEMBERSHIP_COLS " FROM sessions s JOIN users u ON u.id = s.user_id "
+		      "LEFT JOIN memberships m ON m.user_id = s.user_id AND m.org_id = s.org_id "
+		      "LEFT JOIN orgs o ON o.id = m.org_id WHERE s.token_hash = $1",
+		      1, v, read_principal, out);
+}
+
 static int pg_session_create(struct store *s, const struct session *se)
 {
 	const char *v[] = { se->token_hash, I64(se->user_id), ID_OR_NULL(se->org_id), se->csrf,
@@ -1753,22 +1776,45 @@ static int pg_attach_phases(PGconn *c, const char *sql, int n, const char *const
 	return ret;
 }
 
+/* One statement (its own snapshot): the programme joined with its phases, so that the
+ * most frequent read of a page needs no BEGIN and COMMIT round trips. */
 static int pg_programme_get(struct store *s, int64_t org_id, int64_t id, struct programme *out)
 {
 	struct pg_store *pg = pg_of(s);
 	const char *v[] = { I64(org_id), I64(id) };
 	int ret;
-	PGconn *c = pg_begin(pg, &ret, "programme_get: begin", PG_SNAPSHOT);
-	if (!ret)
-		ret = pg_r(c, "programme_get",
-			   "SELECT " STORE_PROGRAMME_COLS " FROM programmes p WHERE p.org_id = $1 AND p.id = $2",
-			   NVALS(v), v, &store_programme_map, out, sizeof *out);
-	if (!ret)
-		ret = pg_attach_phases(c,
-				       "SELECT ph.programme_id, " STORE_PHASE_COLS " FROM programme_phases ph "
-				       "WHERE ph.org_id = $1 AND ph.programme_id = $2 ORDER BY ph.idx",
-				       NVALS(v), v, out, 1);
-	return pg_end(pg, c, ret, "programme_get: commit");
+	PGconn *c = pg_get(pg, &ret);
+	if (!c)
+		return ret;
+	PGresult *r;
+	ret = pg_exec(c, "programme_get",
+		      "SELECT " STORE_PROGRAMME_COLS ", " STORE_PHASE_COLS " FROM programmes p "
+		      "LEFT JOIN programme_phases ph ON ph.org_id = p.org_id AND ph.programme_id = p.id "
+		      "WHERE p.org_id = $1 AND p.id = $2 ORDER BY ph.idx",
+		      NVALS(v), v, &r);
+	if (!ret) {
+		int rows = PQntuples(r), base = store_programme_map.n;
+		if (rows == 0) {
+			ret = store_error(STORE_NOTFOUND, "programme_get: no such programme");
+		} else {
+			memset(out, 0, sizeof *out);
+			if (!pg_read_map(r, 0, 0, &store_programme_map, out))
+				ret = too_long("programme_get");
+			for (int row = 0; !ret && row < rows; row++) {
+				if (PQgetisnull(r, row, base)) /* no phases: the LEFT JOIN's one empty row */
+					continue;
+				if (out->nphases >= STORE_PHASES_MAX)
+					break;
+				struct programme_phase *ph = &out->phases[out->nphases++];
+				memset(ph, 0, sizeof *ph);
+				if (!pg_read_map(r, row, base, &store_phase_map, ph))
+					ret = too_long("programme_get: phases");
+			}
+		}
+		PQclear(r);
+	}
+	pg_put(pg, c);
+	return ret;
 }
 
 static int pg_programme_list(struct store *s, int64_t org_id, bool include_inactive, struct programme **out,
@@ -3503,6 +3549,7 @@ const struct store_ops store_pg_ops = {
 	.user_list = pg_user_list,
 	.session_create = pg_session_create,
 	.session_get = pg_session_get,
+	.session_principal = pg_session_principal,
 	.session_touch = pg_session_touch,
 	.session_set_org = pg_session_set_org,
 	.session_delete = pg_session_delete,

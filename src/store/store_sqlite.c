@@ -1016,6 +1016,35 @@ static bool read_session(sqlite3_stmt *st, void *out)
 	return COL_TEXT(st, 0, se->token_hash) && COL_TEXT(st, 3, se->csrf);
 }
 
+static const char SQL_SESSION_PRINCIPAL[] =
+	"SELECT s.token_hash, s.user_id, s.org_id, s.csrf, s.created_at, s.last_seen, s.expires_at, " USER_COLS
+	", " MEMBERSHIP_COLS " FROM sessions s JOIN users u ON u.id = s.user_id "
+	"LEFT JOIN memberships m ON m.user_id = s.user_id AND m.org_id = s.org_id "
+	"LEFT JOIN orgs o ON o.id = m.org_id WHERE s.token_hash = ?1";
+
+static bool read_principal(sqlite3_stmt *st, void *out)
+{
+	struct session_principal *p = out;
+	memset(p, 0, sizeof *p);
+	if (!read_session(st, &p->se) || !read_user(st, 7, &p->user))
+		return false;
+	if (sqlite3_column_type(st, 15) == SQLITE_NULL)
+		return true;
+	p->has_membership = true;
+	return read_membership(st, 15, &p->m);
+}
+
+static int sq_session_principal(struct store *s, const char *token_hash, struct session_principal *out)
+{
+	struct sq_store *sq = sq_of(s);
+	sqlite3_stmt *st;
+	struct sq_conn *c;
+	if (sq_get_one(sq, SQL_SESSION_PRINCIPAL, "session_principal", &st, &c))
+		return STORE_ERROR;
+	bind_text(st, 1, token_hash);
+	return sq_finish_one(sq, c, st, "session_principal", read_principal, out);
+}
+
 static int sq_session_create(struct store *s, const struct session *se)
 {
 	struct sq_store *sq = sq_of(s);
@@ -3634,6 +3663,7 @@ const struct store_ops store_sqlite_ops = {
 	.user_list = sq_user_list,
 	.session_create = sq_session_create,
 	.session_get = sq_session_get,
+	.session_principal = sq_session_principal,
 	.session_touch = sq_session_touch,
 	.session_set_org = sq_session_set_org,
 	.session_delete = sq_session_delete,

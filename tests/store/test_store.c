@@ -520,8 +520,35 @@ static void test_sessions(void **state)
 	assert_int_equal(got.org_id, 0);
 	assert_int_equal(store_session_set_org(st, se.token_hash, 987654321), STORE_INVALID);
 
+	/* The principal: session, user and (with an organisation chosen) the membership. */
+	struct session_principal pr;
+	assert_int_equal(store_session_principal(st, se.token_hash, &pr), STORE_OK);
+	assert_int_equal(pr.se.user_id, uid);
+	assert_int_equal(pr.se.expires_at, 6000);
+	assert_int_equal(pr.user.id, uid);
+	assert_string_equal(pr.user.email, "sessions@example.no");
+	assert_false(pr.has_membership); /* no organisation chosen */
+	assert_int_equal(store_session_set_org(st, se.token_hash, org), STORE_OK);
+	assert_int_equal(store_session_principal(st, se.token_hash, &pr), STORE_OK);
+	assert_false(pr.has_membership); /* chosen, but not a member */
+	struct membership mem = { .user_id = uid, .org_id = org };
+	copy_str(mem.role, sizeof mem.role, "therapist");
+	assert_int_equal(store_membership_set(st, &mem), STORE_OK);
+	assert_int_equal(store_session_principal(st, se.token_hash, &pr), STORE_OK);
+	assert_true(pr.has_membership);
+	assert_int_equal(pr.m.org_id, org);
+	assert_string_equal(pr.m.role, "therapist");
+	assert_string_equal(pr.m.org_name, "Sessions org");
+	assert_false(pr.m.disabled);
+	mem.disabled = true;
+	assert_int_equal(store_membership_set(st, &mem), STORE_OK);
+	assert_int_equal(store_session_principal(st, se.token_hash, &pr), STORE_OK);
+	assert_true(pr.has_membership && pr.m.disabled);
+	assert_int_equal(store_session_set_org(st, se.token_hash, 0), STORE_OK);
+
 	char missing[65];
 	sha256_hex("missing", 7, missing);
+	assert_int_equal(store_session_principal(st, missing, &pr), STORE_NOTFOUND);
 	assert_int_equal(store_session_get(st, missing, &got), STORE_NOTFOUND);
 	assert_int_equal(store_session_touch(st, missing, 1, 2), STORE_NOTFOUND);
 	assert_int_equal(store_session_set_org(st, missing, org), STORE_NOTFOUND);
