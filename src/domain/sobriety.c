@@ -379,9 +379,28 @@ int sobriety_record(struct accounts *ac, const struct actor *who, int64_t org_id
 	return rc;
 }
 
+/* A flagged test whose draft relapse is missing (the process stopped between committing
+ * the test and opening the draft, or opening it failed) gets it when the test is next
+ * read: relapses_draft_from_test is idempotent per test, so this never opens two. */
+static void ensure_draft(struct accounts *ac, const struct actor *who, int64_t org_id, const struct sob_test *t)
+{
+	if (t->flag != 1)
+		return;
+	struct store_relapse existing;
+	if (store_relapse_by_test(ac->store, org_id, t->id, &existing) != STORE_NOTFOUND)
+		return;
+	char substances[STORE_SOB_CLASSES_MAX * STORE_KEY_MAX];
+	if (!sobriety_counts(t, substances, sizeof substances))
+		return;
+	int64_t relapse_id = 0;
+	(void)relapses_draft_from_test(ac, who, org_id, t->person_id, t->id, t->on_day, substances, &relapse_id);
+}
+
 int sobriety_get(struct accounts *ac, const struct actor *who, int64_t org_id, int64_t id, struct sob_test *out)
 {
 	int rc = store_sob_test_get(ac->store, org_id, id, out);
+	if (!rc)
+		ensure_draft(ac, who, org_id, out);
 	if (!rc) {
 		char detail[48];
 		snprintf(detail, sizeof detail, "test %" PRId64, id);
@@ -397,6 +416,8 @@ int sobriety_list(struct accounts *ac, const struct actor *who, int64_t org_id, 
 	int rc = store_person_get(ac->store, org_id, person_id, &p);
 	if (!rc)
 		rc = store_sob_test_list(ac->store, org_id, person_id, 500, out, n);
+	for (size_t i = 0; !rc && i < *n; i++)
+		ensure_draft(ac, who, org_id, &(*out)[i]);
 	if (!rc)
 		audit_person(ac, who, org_id, "test.read", person_id, "tests");
 	return rc;

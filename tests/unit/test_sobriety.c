@@ -503,6 +503,20 @@ static void test_expected_and_zero_tolerance(void **state)
 	assert_int_equal(t.permille, -1);
 	assert_int_equal(store_relapse_by_test(f->ac.store, f->a.id, t.id, &rel), 0);
 	assert_string_equal(rel.substances, "");
+	/* A flagged test stored without its draft (the process stopped in between): the next
+	 * read of the test opens the draft, once. */
+	struct sob_test lost = t;
+	lost.id = 0;
+	assert_int_equal(store_sob_test_create(f->ac.store, f->a.id, &lost), 0);
+	assert_int_equal(store_relapse_by_test(f->ac.store, f->a.id, lost.id, &rel), STORE_NOTFOUND);
+	struct sob_test seen;
+	assert_int_equal(sobriety_get(&f->ac, &f->who, f->a.id, lost.id, &seen), 0);
+	assert_int_equal(store_relapse_by_test(f->ac.store, f->a.id, lost.id, &rel), 0);
+	assert_string_equal(rel.status, "draft");
+	int64_t first = rel.id;
+	assert_int_equal(sobriety_get(&f->ac, &f->who, f->a.id, lost.id, &seen), 0);
+	assert_int_equal(store_relapse_by_test(f->ac.store, f->a.id, lost.id, &rel), 0);
+	assert_int_equal(rel.id, first);
 	/* A breath test of 0.00 does not flag. */
 	struct sob_test_in zero = { .kind = "breath", .permille = "0.00", .device = "Dräger" };
 	assert_int_equal(record(f, &zero, &t, &fe), 0);
