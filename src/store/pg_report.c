@@ -48,9 +48,9 @@ static int pg_report_rows(struct store *s, int64_t org_id, int64_t programme_id,
 			      &out->nreferrals, NULL);
 	if (!ret)
 		ret = pg_rows(c, "report_rows: attended",
-			      "SELECT DISTINCT a.enrolment_id, a.on_day FROM attendance a JOIN enrolments e "
+			      "SELECT a.enrolment_id, a.on_day FROM attendance_days a JOIN enrolments e "
 			      "ON e.org_id = a.org_id AND e.id = a.enrolment_id WHERE " REPORT_OPEN_IN_PERIOD("e")
-			      " AND a.attended AND a.on_day BETWEEN $3 AND $4 ORDER BY a.enrolment_id, a.on_day",
+			      " AND a.on_day BETWEEN $3 AND $4 ORDER BY a.enrolment_id, a.on_day",
 			      NVALS(v), v, &report_day_map, sizeof *out->attended, (void **)&out->attended,
 			      &out->nattended, NULL);
 	if (!ret)

@@ -24,9 +24,9 @@ static const char SQL_REPORT_REFERRALS[] =
 	"AND (r.programme_id = ?2 OR EXISTS (SELECT 1 FROM enrolments x WHERE x.org_id = r.org_id "
 	"AND x.referral_id = r.id AND x.programme_id = ?2)) ORDER BY r.received_on, r.id";
 static const char SQL_REPORT_ATTENDED[] =
-	"SELECT DISTINCT a.enrolment_id, a.on_day FROM attendance a JOIN enrolments e "
+	"SELECT a.enrolment_id, a.on_day FROM attendance_days a JOIN enrolments e "
 	"ON e.org_id = a.org_id AND e.id = a.enrolment_id WHERE " REPORT_OPEN_IN_PERIOD("e")
-	" AND a.attended = 1 AND a.on_day BETWEEN ?3 AND ?4 ORDER BY a.enrolment_id, a.on_day";
+	" AND a.on_day BETWEEN ?3 AND ?4 ORDER BY a.enrolment_id, a.on_day";
 static const char SQL_REPORT_STEPS[] =
 	"SELECT t.enrolment_id, t.step, t.to_status, t.on_day FROM step_events t JOIN enrolments e "
 	"ON e.org_id = t.org_id AND e.id = t.enrolment_id WHERE " REPORT_OPEN_IN_PERIOD("e")

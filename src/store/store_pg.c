@@ -2602,17 +2602,18 @@ static int pg_enrolment_list(struct store *s, int64_t org_id, const struct enrol
 	/* Every enrolment has its person (a foreign key), so the count needs no join. */
 	buf_addf(&count, "SELECT count(*) FROM enrolments e%s", where.data);
 	int ncount = nv;
-	/* The counts are per row of the page, through attendance_enrolment_day: their cost
-	 * follows the person's attendance, not the table. One subquery gives all three (an
-	 * array), evaluated after ORDER BY … LIMIT for the page's rows only; the outer query
-	 * takes them apart and keeps the order. */
+	/* The days in the phase are kept on the enrolment (days_in_phase); the recent days and
+	 * the last one are per row of the page, through attendance_days (one row per attended
+	 * day, kept by triggers, migration 016): a window's rows and one, whatever the table.
+	 * The three are one array, evaluated after ORDER BY … LIMIT for the page's rows only;
+	 * the outer query takes them apart and keeps the order. */
 	bool by_started = q->sort == STORE_ENROL_BY_STARTED, by_phase = q->sort == STORE_ENROL_BY_PHASE;
 	buf_addf(&page,
 		 "SELECT " STORE_ENROLMENT_COLS ", e.given_name, e.family_name, e.x[1], e.x[2], e.x[3], e.total "
 		 "FROM (SELECT e.*, p.given_name, p.family_name, p.family_key, p.given_key, "
-		 "(SELECT ARRAY[count(DISTINCT a.on_day) FILTER (WHERE a.on_day >= e.phase_since), "
-		 "count(DISTINCT a.on_day) FILTER (WHERE a.on_day >= $%d), max(a.on_day)] FROM attendance a "
-		 "WHERE a.org_id = e.org_id AND a.enrolment_id = e.id AND a.attended) AS x, "
+		 "ARRAY[e.days_in_phase, (SELECT count(*) FROM attendance_days a WHERE a.org_id = e.org_id "
+		 "AND a.enrolment_id = e.id AND a.on_day >= $%d), (SELECT max(a.on_day) FROM attendance_days a "
+		 "WHERE a.org_id = e.org_id AND a.enrolment_id = e.id)] AS x, "
 		 "(SELECT count(*) FROM enrolments e%s) AS total "
 		 "FROM enrolments e JOIN persons p ON p.org_id = e.org_id AND p.id = e.person_id"
 		 "%s ORDER BY %s LIMIT $%d OFFSET $%d) e ORDER BY %s",
@@ -2903,7 +2904,7 @@ static int pg_attendance_dates(struct store *s, int64_t org_id, int64_t enrolmen
 	static const struct store_cols day_map = { day_col, 1 };
 	const char *v[] = { I64(org_id), I64(enrolment_id), I64(from), I64(to) };
 	return pg_list1(s, "attendance_dates",
-			"SELECT DISTINCT on_day FROM attendance WHERE org_id = $1 AND enrolment_id = $2 AND attended "
+			"SELECT on_day FROM attendance_days WHERE org_id = $1 AND enrolment_id = $2 "
 			"AND on_day >= $3 AND on_day <= $4 ORDER BY on_day",
 			NVALS(v), v, &day_map, sizeof **out, (void **)out, n);
 }

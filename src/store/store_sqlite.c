@@ -2725,16 +2725,15 @@ static int sq_enrolment_list(struct store *s, int64_t org_id, const struct enrol
 	/* Every enrolment has its person (a foreign key), so the count needs no join. */
 	buf_addf(&count, "SELECT count(*) FROM enrolments e%s", where.data);
 	int ncount = nv;
-	/* The counts are per row, through attendance_enrolment_day: their cost follows the
-	 * person's attendance, not the table. */
+	/* The days in the phase are kept on the enrolment (days_in_phase); the recent days and
+	 * the last one are per row, through attendance_days (one row per attended day, kept by
+	 * triggers, migration 016): at most a window's rows and one, whatever the table's size. */
 	buf_addf(&sql,
-		 "SELECT " STORE_ENROLMENT_COLS ", p.given_name, p.family_name, "
-		 "(SELECT count(DISTINCT a.on_day) FROM attendance a WHERE a.org_id = e.org_id "
-		 "AND a.enrolment_id = e.id AND a.attended = 1 AND a.on_day >= e.phase_since), "
-		 "(SELECT count(DISTINCT a.on_day) FROM attendance a WHERE a.org_id = e.org_id "
-		 "AND a.enrolment_id = e.id AND a.attended = 1 AND a.on_day >= ?%d), "
-		 "(SELECT max(a.on_day) FROM attendance a WHERE a.org_id = e.org_id "
-		 "AND a.enrolment_id = e.id AND a.attended = 1) "
+		 "SELECT " STORE_ENROLMENT_COLS ", p.given_name, p.family_name, e.days_in_phase, "
+		 "(SELECT count(*) FROM attendance_days a WHERE a.org_id = e.org_id "
+		 "AND a.enrolment_id = e.id AND a.on_day >= ?%d), "
+		 "(SELECT max(a.on_day) FROM attendance_days a WHERE a.org_id = e.org_id "
+		 "AND a.enrolment_id = e.id) "
 		 "FROM enrolments e JOIN persons p ON p.org_id = e.org_id AND p.id = e.person_id"
 		 "%s ORDER BY %s LIMIT ?%d OFFSET ?%d",
 		 nv + 1, where.data,
@@ -2819,7 +2818,7 @@ static const char SQL_ROSTER[] =
 	"LEFT JOIN attendance a ON a.org_id = s.org_id AND a.session_id = s.id AND a.enrolment_id = e.id "
 	"ORDER BY p.family_key, p.given_key, e.id";
 static const char SQL_ATT_DATES[] =
-	"SELECT DISTINCT on_day FROM attendance WHERE org_id = ?1 AND enrolment_id = ?2 AND attended = 1 "
+	"SELECT on_day FROM attendance_days WHERE org_id = ?1 AND enrolment_id = ?2 "
 	"AND on_day >= ?3 AND on_day <= ?4 ORDER BY on_day";
 static const char SQL_ATT_OF_ENROL[] = "SELECT " STORE_ATTENDANCE_COLS STORE_ATTENDANCE_FROM
 				       " WHERE a.org_id = ?1 AND a.enrolment_id = ?2 AND a.on_day >= ?3 "

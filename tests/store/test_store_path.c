@@ -1461,6 +1461,153 @@ static void test_attended_dates(void **state)
 	free(list);
 }
 
+/* attendance_days (migration 016) equals the attended days of attendance, counted per
+ * day: the INSERT fails on the CHECK when any row differs, in either direction. */
+static int days_check(void)
+{
+	int rc = store_testing_exec(st, "CREATE TABLE IF NOT EXISTS days_check (bad INTEGER NOT NULL CHECK (bad = 0))");
+	if (rc != STORE_OK)
+		return rc;
+	return store_testing_exec(
+		st, "INSERT INTO days_check (bad) SELECT "
+		    "(SELECT count(*) FROM (SELECT org_id, enrolment_id, on_day, sessions FROM attendance_days EXCEPT "
+		    "SELECT org_id, enrolment_id, on_day, count(*) FROM attendance WHERE CAST(attended AS INTEGER) = 1 "
+		    "GROUP BY org_id, enrolment_id, on_day) x) + "
+		    "(SELECT count(*) FROM (SELECT org_id, enrolment_id, on_day, count(*) FROM attendance "
+		    "WHERE CAST(attended AS INTEGER) = 1 GROUP BY org_id, enrolment_id, on_day EXCEPT "
+		    "SELECT org_id, enrolment_id, on_day, sessions FROM attendance_days) y) + "
+		    "(SELECT count(*) FROM enrolments e WHERE e.days_in_phase <> (SELECT count(*) FROM attendance_days a "
+		    "WHERE a.org_id = e.org_id AND a.enrolment_id = e.id AND a.on_day >= e.phase_since))");
+}
+
+/* The caseload's count of days in the current phase (enrolments.days_in_phase). */
+static int in_phase(const struct att_fixture *f, int64_t enrolment_id)
+{
+	struct enrolment e;
+	assert_int_equal(store_enrolment_get(st, f->org, enrolment_id, &e), STORE_OK);
+	struct enrolment_query q = { .person_id = e.person_id, .phase = -1, .recent_from = DATE_NONE, .limit = 10 };
+	struct enrolment_row *list;
+	size_t n;
+	int64_t total;
+	assert_int_equal(store_enrolment_list(st, f->org, &q, &list, &n, &total), STORE_OK);
+	int days = -1;
+	for (size_t i = 0; i < n; i++)
+		if (list[i].e.id == enrolment_id)
+			days = list[i].attended_in_phase;
+	free(list);
+	return days;
+}
+
+static size_t days_of(const struct att_fixture *f, int64_t enrolment_id)
+{
+	int32_t *dates;
+	size_t n;
+	assert_int_equal(store_attendance_dates(st, f->org, enrolment_id, DATE_NONE, DATE_NONE, &dates, &n), STORE_OK);
+	free(dates);
+	return n;
+}
+
+/* The attended days follow every change of attendance: two sessions on one day count
+ * once, taking one back leaves the day, taking both back removes it, hours alone
+ * change nothing. */
+static void test_attendance_days(void **state)
+{
+	(void)state;
+	struct att_fixture f;
+	att_fixture(&f, "attdays");
+	int32_t day = D(2025, 10, 6);
+	struct att_session se = group_session(&f, day);
+	bool created;
+	assert_int_equal(store_att_session_for_group(st, f.org, &se, &created), STORE_OK);
+	struct att_session ind = { .programme_id = f.prog, .on_day = day, .start_min = 900, .end_min = 960 };
+	copy_str(ind.kind, sizeof ind.kind, "individual");
+	assert_int_equal(store_att_session_create(st, f.org, &ind), STORE_OK);
+	assert_int_equal(days_check(), STORE_OK);
+
+	struct attendance g[2] = { att_row(f.e[0], true, 240, ""), att_row(f.e[1], false, 0, "") };
+	assert_int_equal(store_attendance_save(st, f.org, se.id, g, 2, f.t, NULL, NULL), STORE_OK);
+	struct attendance i1 = att_row(f.e[0], true, 60, "");
+	assert_int_equal(store_attendance_save(st, f.org, ind.id, &i1, 1, f.t, NULL, NULL), STORE_OK);
+	assert_int_equal(days_of(&f, f.e[0]), 1);
+	assert_int_equal(days_of(&f, f.e[1]), 0);
+	assert_int_equal(days_check(), STORE_OK);
+
+	/* Hours only. */
+	g[0].minutes = 200;
+	assert_int_equal(store_attendance_save(st, f.org, se.id, g, 2, f.t, NULL, NULL), STORE_OK);
+	assert_int_equal(days_check(), STORE_OK);
+	/* The group session taken back: the individual one still makes the day. */
+	g[0] = att_row(f.e[0], false, 0, "");
+	g[1] = att_row(f.e[1], true, 240, "");
+	assert_int_equal(store_attendance_save(st, f.org, se.id, g, 2, f.t, NULL, NULL), STORE_OK);
+	assert_int_equal(days_of(&f, f.e[0]), 1);
+	assert_int_equal(days_of(&f, f.e[1]), 1);
+	assert_int_equal(days_check(), STORE_OK);
+	/* Both taken back: no day. */
+	i1 = att_row(f.e[0], false, 0, "");
+	assert_int_equal(store_attendance_save(st, f.org, ind.id, &i1, 1, f.t, NULL, NULL), STORE_OK);
+	assert_int_equal(days_of(&f, f.e[0]), 0);
+	assert_int_equal(days_check(), STORE_OK);
+	/* And back again. */
+	g[0] = att_row(f.e[0], true, 240, "");
+	assert_int_equal(store_attendance_save(st, f.org, se.id, g, 2, f.t, NULL, NULL), STORE_OK);
+	assert_int_equal(days_of(&f, f.e[0]), 1);
+	assert_int_equal(days_check(), STORE_OK);
+
+	/* Days in the phase: two days before a move to the next phase, one on its first day;
+	 * the move counts afresh, a later day adds, a corrected (earlier) phase date counts
+	 * the earlier days again. */
+	int32_t before = D(2025, 10, 3);
+	struct att_session se0 = group_session(&f, before);
+	assert_int_equal(store_att_session_for_group(st, f.org, &se0, &created), STORE_OK);
+	struct attendance b0 = att_row(f.e[0], true, 240, "");
+	assert_int_equal(store_attendance_save(st, f.org, se0.id, &b0, 1, f.t, NULL, NULL), STORE_OK);
+	assert_int_equal(in_phase(&f, f.e[0]), 2);
+	struct enrolment en;
+	assert_int_equal(store_enrolment_get(st, f.org, f.e[0], &en), STORE_OK);
+	struct enrolment_event mv = event_of("phase", en.phase, en.phase + 1, day, f.t);
+	en.phase++;
+	en.phase_since = en.last_change_on = day;
+	assert_int_equal(store_enrolment_change(st, f.org, &en, en.version, &mv), STORE_OK);
+	assert_int_equal(in_phase(&f, f.e[0]), 1);
+	assert_int_equal(days_check(), STORE_OK);
+	struct att_session se2 = group_session(&f, day + 1);
+	assert_int_equal(store_att_session_for_group(st, f.org, &se2, &created), STORE_OK);
+	struct attendance b2 = att_row(f.e[0], true, 240, "");
+	assert_int_equal(store_attendance_save(st, f.org, se2.id, &b2, 1, f.t, NULL, NULL), STORE_OK);
+	assert_int_equal(in_phase(&f, f.e[0]), 2);
+	struct enrolment_event fix = event_of("phase", en.phase, en.phase, before, f.t);
+	en.phase_since = before;
+	assert_int_equal(store_enrolment_change(st, f.org, &en, en.version, &fix), STORE_OK);
+	assert_int_equal(in_phase(&f, f.e[0]), 3);
+	b2.attended = false;
+	assert_int_equal(store_attendance_save(st, f.org, se2.id, &b2, 1, f.t, NULL, NULL), STORE_OK);
+	assert_int_equal(in_phase(&f, f.e[0]), 2);
+	assert_int_equal(days_check(), STORE_OK);
+
+	/* The check can fail: a day counted twice is seen, and so is a missing one. */
+	assert_int_equal(store_testing_exec(st, "UPDATE attendance_days SET sessions = sessions + 1"), STORE_OK);
+	assert_int_not_equal(days_check(), STORE_OK);
+	assert_int_equal(store_testing_exec(st, "DELETE FROM attendance_days"), STORE_OK);
+	assert_int_not_equal(days_check(), STORE_OK);
+	/* Put back as migration 016 fills it (the deletion counted the days out of the
+	 * enrolments, the insertion counts them in again). */
+	assert_int_equal(store_testing_exec(st, "INSERT INTO attendance_days (org_id, enrolment_id, on_day, sessions) "
+						"SELECT org_id, enrolment_id, on_day, count(*) FROM attendance "
+						"WHERE CAST(attended AS INTEGER) = 1 GROUP BY org_id, enrolment_id, on_day"),
+			 STORE_OK);
+	assert_int_equal(days_check(), STORE_OK);
+	/* A wrong count on an enrolment is seen; the migration's recount repairs it. */
+	assert_int_equal(store_testing_exec(st, "UPDATE enrolments SET days_in_phase = days_in_phase + 1"), STORE_OK);
+	assert_int_not_equal(days_check(), STORE_OK);
+	assert_int_equal(store_testing_exec(st, "UPDATE enrolments SET days_in_phase = (SELECT count(*) FROM "
+						"attendance_days a WHERE a.org_id = enrolments.org_id AND "
+						"a.enrolment_id = enrolments.id AND a.on_day >= enrolments.phase_since)"),
+			 STORE_OK);
+	assert_int_equal(days_check(), STORE_OK);
+	assert_int_equal(in_phase(&f, f.e[0]), 2);
+}
+
 static void test_enrolment_list(void **state)
 {
 	(void)state;
@@ -1597,6 +1744,7 @@ int main(void)
 		cmocka_unit_test(test_att_sessions),
 		cmocka_unit_test(test_roster_save),
 		cmocka_unit_test(test_attended_dates),
+		cmocka_unit_test(test_attendance_days),
 		cmocka_unit_test(test_enrolment_list),
 	};
 	return store_test_run("store_path", tests, sizeof tests / sizeof tests[0]);
