@@ -1092,16 +1092,19 @@ static bool read_audit(const PGresult *r, int row, void *out)
  * instead of k. A page that lists 50 people writes 50 read entries, and under load the
  * writer commits hundreds at once, where a round trip each was the bottleneck. */
 #define AUDIT_CHUNK 32
+#define AUDIT_SUBJECT_ARRAYS 5
 struct audit_insert {
 	struct buf sql;
-	const char *v[12 * AUDIT_CHUNK + 3];
+	const char *v[12 * AUDIT_CHUNK + AUDIT_SUBJECT_ARRAYS];
 	struct num nums[4 * AUDIT_CHUNK];
 	int n;
 };
 
 /* The INSERT of k (1..AUDIT_CHUNK) entries into ins (sql released by the caller).
- * subjects: NULL, or three bigint[] literals (seq, org_id, person_id) of the listings'
- * persons, inserted into audit_subjects by the same statement (a data-modifying WITH). */
+ * subjects: NULL, or AUDIT_SUBJECT_ARRAYS bigint[] literals (seq, org_id, person_id, day,
+ * user_id) of the listings' persons, inserted into audit_subjects and (a day's first
+ * listing of a person by a user only) audit_seen by the same statement (data-modifying
+ * WITHs; migration 017). */
 static void pg_audit_insert_sql(struct audit_insert *ins, const struct audit_entry *es, size_t k,
 				const char *const *subjects)
 {
@@ -1133,10 +1136,12 @@ static void pg_audit_insert_sql(struct audit_insert *ins, const struct audit_ent
 	}
 	if (subjects) {
 		buf_addf(&sql,
-			 ") INSERT INTO audit_subjects (seq, org_id, person_id) "
-			 "SELECT * FROM unnest($%d::bigint[], $%d::bigint[], $%d::bigint[])",
-			 p + 1, p + 2, p + 3);
-		for (int j = 0; j < 3; j++)
+			 "), s AS (INSERT INTO audit_subjects (seq, org_id, person_id) "
+			 "SELECT * FROM unnest($%d::bigint[], $%d::bigint[], $%d::bigint[])) "
+			 "INSERT INTO audit_seen (person_id, day, user_id, org_id) SELECT DISTINCT * FROM "
+			 "unnest($%d::bigint[], $%d::bigint[], $%d::bigint[], $%d::bigint[]) ON CONFLICT DO NOTHING",
+			 p + 1, p + 2, p + 3, p + 3, p + 4, p + 5, p + 2);
+		for (int j = 0; j < AUDIT_SUBJECT_ARRAYS; j++)
 			v[p++] = subjects[j];
 	}
 	ins->sql = sql;
@@ -1153,18 +1158,22 @@ static int pg_audit_insert_many(PGconn *c, const struct audit_entry *es, size_t 
 	return ret;
 }
 
-/* The subjects of the listings in es[0..n) (seqs set) as three bigint[] literals into
- * a[0..3); false if there are none. */
-static bool pg_audit_subject_arrays(const struct audit_entry *es, size_t n, struct buf a[3])
+/* The subjects of the listings in es[0..n) (seqs set) as AUDIT_SUBJECT_ARRAYS bigint[]
+ * literals into a[]: seq, org_id, person_id, day (at_ms / 86400000), user_id; false if
+ * there are none. */
+static bool pg_audit_subject_arrays(const struct audit_entry *es, size_t n, struct buf a[AUDIT_SUBJECT_ARRAYS])
 {
 	size_t rows = 0;
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = 0; k < es[i].nsubjects; k++, rows++) {
-			buf_addf(&a[0], "%s%" PRId64, rows ? "," : "{", es[i].seq);
-			buf_addf(&a[1], "%s%" PRId64, rows ? "," : "{", es[i].org_id);
-			buf_addf(&a[2], "%s%" PRId64, rows ? "," : "{", es[i].subjects[k]);
+			const char *sep = rows ? "," : "{";
+			buf_addf(&a[0], "%s%" PRId64, sep, es[i].seq);
+			buf_addf(&a[1], "%s%" PRId64, sep, es[i].org_id);
+			buf_addf(&a[2], "%s%" PRId64, sep, es[i].subjects[k]);
+			buf_addf(&a[3], "%s%" PRId64, sep, es[i].at_ms / 86400000);
+			buf_addf(&a[4], "%s%" PRId64, sep, es[i].user_id);
 		}
-	for (int j = 0; rows && j < 3; j++)
+	for (int j = 0; rows && j < AUDIT_SUBJECT_ARRAYS; j++)
 		buf_addch(&a[j], '}');
 	return rows > 0;
 }
@@ -1199,8 +1208,8 @@ static int pg_audit_append_locked(PGconn *c, struct audit_entry *entries, size_t
 	int ret = STORE_OK;
 	int64_t seq = 0;
 	char prev[STORE_HEX_MAX];
-	struct buf subj[3] = { BUF_INIT, BUF_INIT, BUF_INIT };
-	const char *subjects[3] = { NULL, NULL, NULL };
+	struct buf subj[AUDIT_SUBJECT_ARRAYS] = { BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT };
+	const char *subjects[AUDIT_SUBJECT_ARRAYS] = { NULL };
 	/* A simple query of three statements: the result is the last one's. */
 	PGresult *r = PQexec(c, "BEGIN; SELECT pg_advisory_xact_lock(" LOCK_AUDIT "); "
 				"SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
@@ -1216,7 +1225,7 @@ static int pg_audit_append_locked(PGconn *c, struct audit_entry *entries, size_t
 	if (!ret)
 		ret = pg_audit_chain(entries, n, seq, prev, hash);
 	if (!ret && pg_audit_subject_arrays(entries, n, subj))
-		for (int j = 0; j < 3; j++)
+		for (int j = 0; j < AUDIT_SUBJECT_ARRAYS; j++)
 			subjects[j] = subj[j].data;
 	for (size_t done = 0; !ret && done < n;) {
 		size_t k = n - done < AUDIT_CHUNK ? n - done : AUDIT_CHUNK;
@@ -1225,7 +1234,7 @@ static int pg_audit_append_locked(PGconn *c, struct audit_entry *entries, size_t
 	}
 	if (!ret)
 		ret = pg_commit(c, "audit_append: commit");
-	for (int j = 0; j < 3; j++)
+	for (int j = 0; j < AUDIT_SUBJECT_ARRAYS; j++)
 		buf_release(&subj[j]);
 	return ret;
 }
@@ -1244,13 +1253,13 @@ static int pg_audit_append_pipelined(PGconn *c, struct audit_entry *entries, siz
 	int *np = xcalloc(nq, sizeof *np);
 	char (*names)[16] = xcalloc(nq, sizeof *names);
 	bool *named = xcalloc(nq, sizeof *named);
-	struct buf subj[3] = { BUF_INIT, BUF_INIT, BUF_INIT };
-	const char *subjects[3] = { NULL, NULL, NULL };
+	struct buf subj[AUDIT_SUBJECT_ARRAYS] = { BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT };
+	const char *subjects[AUDIT_SUBJECT_ARRAYS] = { NULL };
 	int ret = STORE_OK;
 	*stale = false;
 
 	if (pg_audit_subject_arrays(entries, n, subj))
-		for (int j = 0; j < 3; j++)
+		for (int j = 0; j < AUDIT_SUBJECT_ARRAYS; j++)
 			subjects[j] = subj[j].data;
 	sql[0] = "BEGIN";
 	sql[1] = "SELECT pg_advisory_xact_lock(" LOCK_AUDIT ")";
@@ -1316,7 +1325,7 @@ static int pg_audit_append_pipelined(PGconn *c, struct audit_entry *entries, siz
 out:
 	for (size_t i = 0; i < nchunks; i++)
 		buf_release(&ins[i].sql);
-	for (int j = 0; j < 3; j++)
+	for (int j = 0; j < AUDIT_SUBJECT_ARRAYS; j++)
 		buf_release(&subj[j]);
 	free(ins);
 	free(sql);
@@ -1399,10 +1408,15 @@ static int pg_audit_list(struct store *s, const struct store_audit_query *q, str
 		 * when filtered on, is $1). Each side is one index range. */
 		v[i] = f->object_id;
 		v[i + 1] = num(&nums[5], q->subject_id);
+		/* The listings: the days and users of audit_seen, that user's entries of the
+		 * day (audit_log_user), those whose subjects hold the person (migration 017). */
 		buf_addf(&sql,
 			 " AND seq IN (SELECT seq FROM audit_log WHERE object_id = $%d UNION ALL "
-			 "SELECT seq FROM audit_subjects WHERE %sperson_id = $%d)",
-			 i + 1, f->org_id ? "org_id = $1 AND " : "", i + 2);
+			 "SELECT l2.seq FROM audit_seen d JOIN audit_log l2 ON l2.org_id = d.org_id "
+			 "AND l2.user_id = d.user_id AND l2.at_ms >= d.day * 86400000 "
+			 "AND l2.at_ms < d.day * 86400000 + 86400000 WHERE %sd.person_id = $%d "
+			 "AND EXISTS (SELECT 1 FROM audit_subjects s WHERE s.seq = l2.seq AND s.person_id = d.person_id))",
+			 i + 1, f->org_id ? "d.org_id = $1 AND " : "", i + 2);
 		i += 2;
 	} else if (f->object_id[0]) {
 		v[i] = f->object_id;
@@ -1749,33 +1763,6 @@ static int pg_programme_create(struct store *s, int64_t org_id, struct programme
 	return pg_end(pg, c, ret, "programme_create: commit");
 }
 
-/* Adds phase rows (programme_id, phase columns) to the programmes. */
-static int pg_attach_phases(PGconn *c, const char *sql, int n, const char *const *vals, struct programme *ps,
-			    size_t np)
-{
-	PGresult *r;
-	int ret = pg_exec(c, "programme: phases", sql, n, vals, &r);
-	if (ret)
-		return ret;
-	for (int row = 0; row < PQntuples(r) && !ret; row++) {
-		int64_t pid;
-		if (!get_i64(r, row, 0, &pid)) {
-			ret = too_long("programme: phases");
-			break;
-		}
-		for (size_t i = 0; i < np; i++) {
-			if (ps[i].id != pid || ps[i].nphases >= STORE_PHASES_MAX)
-				continue;
-			struct programme_phase *ph = &ps[i].phases[ps[i].nphases++];
-			memset(ph, 0, sizeof *ph);
-			if (!pg_read_map(r, row, 1, &store_phase_map, ph))
-				ret = too_long("programme: phases");
-		}
-	}
-	PQclear(r);
-	return ret;
-}
-
 /* One statement (its own snapshot): the programme joined with its phases, so that the
  * most frequent read of a page needs no BEGIN and COMMIT round trips. */
 static int pg_programme_get(struct store *s, int64_t org_id, int64_t id, struct programme *out)
@@ -1817,29 +1804,61 @@ static int pg_programme_get(struct store *s, int64_t org_id, int64_t id, struct 
 	return ret;
 }
 
+/* The programmes with their phases in one statement (one row per phase; a programme
+ * without phases is the LEFT JOIN's one row with NULL phase columns): one round trip,
+ * and one snapshot without BEGIN and COMMIT. The caseload reads it on every request. */
 static int pg_programme_list(struct store *s, int64_t org_id, bool include_inactive, struct programme **out,
 			     size_t *n)
 {
 	struct pg_store *pg = pg_of(s);
 	const char *v[] = { I64(org_id), BOOL(include_inactive) };
 	int ret;
-	PGconn *c = pg_begin(pg, &ret, "programme_list: begin", PG_SNAPSHOT);
-	if (!ret)
-		ret = pg_rows(c, "programme_list",
-			      "SELECT " STORE_PROGRAMME_COLS " FROM programmes p WHERE p.org_id = $1 "
-			      "AND ($2 OR p.active) ORDER BY p.name COLLATE \"C\", p.id",
-			      NVALS(v), v, &store_programme_map, sizeof **out, (void **)out, n, NULL);
-	if (!ret && *n)
-		ret = pg_attach_phases(c,
-				       "SELECT ph.programme_id, " STORE_PHASE_COLS " FROM programme_phases ph "
-				       "WHERE ph.org_id = $1 ORDER BY ph.programme_id, ph.idx",
-				       1, v, *out, *n);
-	ret = pg_end(pg, c, ret, "programme_list: commit");
-	if (ret) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
+	*out = NULL;
+	*n = 0;
+	PGconn *c = pg_get(pg, &ret);
+	if (!c)
+		return ret;
+	PGresult *r;
+	ret = pg_exec(c, "programme_list",
+		      "SELECT " STORE_PROGRAMME_COLS ", " STORE_PHASE_COLS " FROM programmes p "
+		      "LEFT JOIN programme_phases ph ON ph.org_id = p.org_id AND ph.programme_id = p.id "
+		      "WHERE p.org_id = $1 AND ($2 OR p.active) ORDER BY p.name COLLATE \"C\", p.id, ph.idx",
+		      NVALS(v), v, &r);
+	if (!ret) {
+		int rows = PQntuples(r), base = store_programme_map.n;
+		struct programme *list = rows ? xcalloc((size_t)rows, sizeof *list) : NULL;
+		size_t count = 0;
+		int64_t last = 0;
+		for (int row = 0; !ret && row < rows; row++) {
+			int64_t id;
+			if (!get_i64(r, row, 0, &id)) {
+				ret = too_long("programme_list");
+				break;
+			}
+			if (!count || id != last) {
+				if (!pg_read_map(r, row, 0, &store_programme_map, &list[count])) {
+					ret = too_long("programme_list");
+					break;
+				}
+				count++;
+				last = id;
+			}
+			struct programme *p = &list[count - 1];
+			if (PQgetisnull(r, row, base) || p->nphases >= STORE_PHASES_MAX)
+				continue;
+			struct programme_phase *ph = &p->phases[p->nphases++];
+			if (!pg_read_map(r, row, base, &store_phase_map, ph))
+				ret = too_long("programme_list: phases");
+		}
+		PQclear(r);
+		if (ret)
+			free(list);
+		else {
+			*out = list;
+			*n = count;
+		}
 	}
+	pg_put(pg, c);
 	return ret;
 }
 

@@ -17,6 +17,7 @@
 #include "store/backend.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
@@ -1239,9 +1240,23 @@ static const char SQL_AUDIT_LAST[] = "SELECT seq, hash FROM audit_log ORDER BY s
 static const char SQL_AUDIT_INSERT[] = "INSERT INTO audit_log (" AUDIT_COLS
 				       ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 static const char SQL_AUDIT_PAGE[] = "SELECT " AUDIT_COLS " FROM audit_log WHERE seq > ?1 ORDER BY seq LIMIT ?2";
-static const char SQL_AUDIT_SUBJECT_INSERT[] = "INSERT INTO audit_subjects (seq, org_id, person_id) VALUES (?1, ?2, ?3)";
+/* A listing's persons, a JSON array of ids in ?3/?4: one statement each for the rows of
+ * audit_subjects and for the (person, day, user) rows of audit_seen, of which only a
+ * day's first listing writes any (migration 017). */
+static const char SQL_AUDIT_SUBJECT_INSERT[] = "INSERT INTO audit_subjects (seq, org_id, person_id) "
+					       "SELECT ?1, ?2, value FROM json_each(?3)";
+static const char SQL_AUDIT_SEEN_INSERT[] = "INSERT OR IGNORE INTO audit_seen (person_id, day, user_id, org_id) "
+					    "SELECT value, ?1, ?2, ?3 FROM json_each(?4)";
 static const char SQL_AUDIT_SUBJECTS[] = "SELECT seq, org_id, person_id FROM audit_subjects "
 					 "WHERE seq IN (SELECT value FROM json_each(?1)) ORDER BY seq, person_id";
+
+/* The listings that showed person ?: the days and users of audit_seen, that user's
+ * entries of the day (audit_log_user), those whose subjects hold the person. */
+#define AUDIT_SEEN_SEQS                                                                                         \
+	"SELECT l2.seq FROM audit_seen d JOIN audit_log l2 ON l2.org_id = d.org_id AND l2.user_id = d.user_id " \
+	"AND l2.at_ms >= d.day * 86400000 AND l2.at_ms < d.day * 86400000 + 86400000 "                          \
+	"WHERE d.person_id = ? AND EXISTS (SELECT 1 FROM audit_subjects s WHERE s.seq = l2.seq "                \
+	"AND s.person_id = d.person_id)"
 
 static bool read_audit(sqlite3_stmt *st, void *out)
 {
@@ -1274,14 +1289,32 @@ static int sq_audit_insert(struct sq_conn *c, const struct audit_entry *e)
 	bind_text(st, 11, e->prev_hash);
 	bind_text(st, 12, e->hash);
 	int ret = sq_run(c, st, "audit_append: insert");
-	for (size_t k = 0; !ret && k < e->nsubjects; k++) {
-		if (!(st = sq_stmt(c, SQL_AUDIT_SUBJECT_INSERT)))
-			return STORE_ERROR;
-		bind_i64(st, 1, e->seq);
-		bind_i64(st, 2, e->org_id);
-		bind_i64(st, 3, e->subjects[k]);
-		ret = sq_run(c, st, "audit_append: subject");
+	if (ret || !e->nsubjects)
+		return ret;
+	struct buf ids = BUF_INIT;
+	for (size_t k = 0; k < e->nsubjects; k++)
+		buf_addf(&ids, "%c%" PRId64, k ? ',' : '[', e->subjects[k]);
+	buf_addch(&ids, ']');
+	if (!(st = sq_stmt(c, SQL_AUDIT_SUBJECT_INSERT))) {
+		ret = STORE_ERROR;
+		goto out;
 	}
+	bind_i64(st, 1, e->seq);
+	bind_i64(st, 2, e->org_id);
+	bind_text(st, 3, ids.data);
+	if ((ret = sq_run(c, st, "audit_append: subjects")))
+		goto out;
+	if (!(st = sq_stmt(c, SQL_AUDIT_SEEN_INSERT))) {
+		ret = STORE_ERROR;
+		goto out;
+	}
+	bind_i64(st, 1, e->at_ms / 86400000);
+	bind_i64(st, 2, e->user_id);
+	bind_i64(st, 3, e->org_id);
+	bind_text(st, 4, ids.data);
+	ret = sq_run(c, st, "audit_append: seen");
+out:
+	buf_release(&ids);
 	return ret;
 }
 
@@ -1360,9 +1393,9 @@ static int sq_audit_list(struct store *s, const struct store_audit_query *q, str
 		buf_adds(&sql, " AND object_type = ?");
 	if (f->object_id[0] && q->subject_id) /* also the listings that name the person */
 		buf_adds(&sql, f->org_id ? " AND seq IN (SELECT seq FROM audit_log WHERE object_id = ? UNION ALL "
-					   "SELECT seq FROM audit_subjects WHERE org_id = ?1 AND person_id = ?)"
+					   AUDIT_SEEN_SEQS " AND d.org_id = ?1)"
 					 : " AND seq IN (SELECT seq FROM audit_log WHERE object_id = ? UNION ALL "
-					   "SELECT seq FROM audit_subjects WHERE person_id = ?)");
+					   AUDIT_SEEN_SEQS ")");
 	else if (f->object_id[0])
 		buf_adds(&sql, " AND object_id = ?");
 	if (f->from_ms)

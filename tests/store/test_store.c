@@ -912,6 +912,73 @@ static void test_audit_each(void **state)
 	assert_true(c.ok);
 }
 
+/* The listings that showed a person are found through audit_seen (migration 017): one
+ * row per person, day and user, written by that day's first listing; every listing of
+ * the person is still found — a second one the same day, another user's, another day's —
+ * and none that did not show the person. */
+static void test_audit_seen(void **state)
+{
+	(void)state;
+	int64_t org = make_org("audit-seen");
+	const int64_t day = 86400000, t0 = 20000 * day + 3600000; /* 01:00 UTC of a day */
+	const int64_t ab[] = { 92001, 92002 }, b[] = { 92002 }, a[] = { 92001 };
+	struct audit_entry e[5] = {
+		audit("seen@example.no", org, "person.list", "person", "", t0),
+		audit("seen@example.no", org, "person.list", "person", "", t0 + 60000),       /* same day, same user */
+		audit("seen@example.no", org, "person.list", "person", "", t0 + 120000),      /* without 92001 */
+		audit("other@example.no", org, "person.list", "person", "", t0 + 180000),     /* another user */
+		audit("seen@example.no", org, "person.list", "person", "", t0 + day + 60000), /* the next day */
+	};
+	e[3].user_id = 2;
+	const int64_t *subj[5] = { ab, a, b, ab, a };
+	const size_t nsubj[5] = { 2, 1, 1, 2, 1 };
+	for (int i = 0; i < 5; i++) {
+		e[i].subjects = subj[i];
+		e[i].nsubjects = nsubj[i];
+	}
+	/* Two batches, so the second day's entry is a commit of its own. */
+	assert_int_equal(store_audit_append(st, e, 4, test_hash), STORE_OK);
+	assert_int_equal(store_audit_append(st, &e[4], 1, test_hash), STORE_OK);
+	assert_true(check_chain().ok);
+
+	struct audit_filter f = { .org_id = org, .limit = 100 };
+	copy_str(f.object_type, sizeof f.object_type, "person");
+	copy_str(f.object_id, sizeof f.object_id, "92001");
+	struct audit_entry *list = NULL;
+	size_t n = 0;
+	assert_int_equal(store_audit_list(st, &f, &list, &n), STORE_OK);
+	assert_int_equal(n, 4); /* newest first: e[4], e[3], e[1], e[0] */
+	assert_int_equal(list[0].seq, e[4].seq);
+	assert_int_equal(list[1].seq, e[3].seq);
+	assert_int_equal(list[2].seq, e[1].seq);
+	assert_int_equal(list[3].seq, e[0].seq);
+	free(list);
+	copy_str(f.object_id, sizeof f.object_id, "92002");
+	assert_int_equal(store_audit_list(st, &f, &list, &n), STORE_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(list[0].seq, e[3].seq);
+	assert_int_equal(list[1].seq, e[2].seq);
+	assert_int_equal(list[2].seq, e[0].seq);
+	free(list);
+	/* Paged: before the newest, and in a time range. */
+	copy_str(f.object_id, sizeof f.object_id, "92001");
+	f.before_seq = e[3].seq;
+	assert_int_equal(store_audit_list(st, &f, &list, &n), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(list[0].seq, e[1].seq);
+	free(list);
+	f.before_seq = 0;
+	f.from_ms = t0 + day;
+	assert_int_equal(store_audit_list(st, &f, &list, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].seq, e[4].seq);
+	free(list);
+
+	/* Append-only. */
+	assert_int_not_equal(store_testing_exec(st, "UPDATE audit_seen SET user_id = 3"), STORE_OK);
+	assert_int_not_equal(store_testing_exec(st, "DELETE FROM audit_seen"), STORE_OK);
+}
+
 /* A listing: one entry whose persons are rows of audit_subjects, covered by the hash,
  * found per person by the object filter (in its organisation only), refused when the
  * ids are not ascending, append-only, and a changed row breaks the chain check. */
@@ -1343,6 +1410,7 @@ int main(void)
 		cmocka_unit_test(test_audit_list_filters),
 		cmocka_unit_test(test_audit_each),
 		cmocka_unit_test(test_audit_subjects),
+		cmocka_unit_test(test_audit_seen),
 		cmocka_unit_test(test_audit_two_handles),
 		cmocka_unit_test(test_concurrency),
 		cmocka_unit_test(test_audit_processes),
