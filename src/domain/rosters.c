@@ -592,9 +592,12 @@ int rosters_caseload(struct accounts *ac, const struct actor *who, int64_t org_i
 	copy_str(q.status, sizeof q.status, "open");
 	struct enrolment_row *rows = NULL;
 	size_t n = 0;
+	struct programme_day *closed = NULL;
+	size_t nclosed = 0;
 	int rc = store_enrolment_list(ac->store, org_id, &q, &rows, &n, &out->total);
 	if (rc == STORE_OK)
-		rc = store_programme_list(ac->store, org_id, true, &out->programmes, &out->nprogrammes);
+		rc = store_programme_list_closed(ac->store, org_id, true, window_start, today, &out->programmes,
+						 &out->nprogrammes, &closed, &nclosed);
 	if (rc != STORE_OK) {
 		free(rows);
 		caseload_release(out);
@@ -631,16 +634,12 @@ int rosters_caseload(struct accounts *ac, const struct actor *who, int64_t org_i
 			if (!cc && ncache < out->nprogrammes) {
 				cc = &cache[ncache++];
 				cc->programme_id = c->p->id;
-				struct closed_date *cd = NULL;
+				cc->days = xmalloc((nclosed ? nclosed : 1) * sizeof *cc->days);
 				size_t ncd = 0;
-				if (store_closed_date_list(ac->store, org_id, c->p->id, window_start, today, &cd, &ncd) ==
-				    STORE_OK) {
-					cc->days = xmalloc((ncd ? ncd : 1) * sizeof *cc->days);
-					for (size_t j = 0; j < ncd; j++)
-						cc->days[j] = cd[j].day;
-					cc->n = attendance_sort_unique(cc->days, ncd);
-				}
-				free(cd);
+				for (size_t j = 0; j < nclosed; j++)
+					if (closed[j].programme_id == c->p->id)
+						cc->days[ncd++] = closed[j].day;
+				cc->n = attendance_sort_unique(cc->days, ncd);
 			}
 			int32_t from = e->phase_since > window_start ? e->phase_since : window_start;
 			int open = 0;
@@ -666,6 +665,7 @@ int rosters_caseload(struct accounts *ac, const struct actor *who, int64_t org_i
 	for (size_t k = 0; k < ncache; k++)
 		free(cache[k].days);
 	free(cache);
+	free(closed);
 	free(rows);
 	rosters_audit_listed(ac, who, org_id, ids, n, "caseload");
 	free(ids);

@@ -82,6 +82,7 @@ extern const struct store_cols store_programme_map;
 extern const struct store_cols store_phase_map;
 #define STORE_CLOSED_COLS "day, label"
 extern const struct store_cols store_closed_map;
+extern const struct store_cols store_programme_day_map;
 #define STORE_GROUP_COLS                                                                           \
 	"g.id, g.org_id, g.programme_id, g.name, g.phase_key, g.weekdays, g.start_min, g.end_min, "   \
 	"g.place, g.capacity, g.active, g.created_at, g.updated_at, "                                 \
@@ -279,6 +280,8 @@ struct store_ops {
 	int (*closed_date_remove)(struct store *s, int64_t org_id, int64_t programme_id, int32_t day);
 	int (*closed_date_list)(struct store *s, int64_t org_id, int64_t programme_id, int32_t from, int32_t to,
 				struct closed_date **out, size_t *n);
+	int (*programme_list_closed)(struct store *s, int64_t org_id, bool include_inactive, int32_t from, int32_t to,
+				     struct programme **out, size_t *n, struct programme_day **closed, size_t *nclosed);
 
 	int (*group_create)(struct store *s, int64_t org_id, struct group *g);
 	int (*group_get)(struct store *s, int64_t org_id, int64_t id, struct group *out);

@@ -685,6 +685,12 @@ static const struct store_col closed_cols[] = {
 };
 MAP(store_closed_map, closed_cols);
 
+static const struct store_col programme_day_cols[] = {
+	COL(SCOL_I64, struct programme_day, programme_id),
+	COL(SCOL_DAY, struct programme_day, day),
+};
+MAP(store_programme_day_map, programme_day_cols);
+
 static const struct store_col group_cols[] = {
 	COL(SCOL_I64, struct group, id),
 	COL(SCOL_I64, struct group, org_id),
@@ -1123,6 +1129,25 @@ int store_closed_date_list(struct store *s, int64_t org_id, int64_t programme_id
 	CHECK_ORG(org_id);
 	open_range(&from, &to);
 	return s->ops->closed_date_list(s, org_id, programme_id, from, to, out, n);
+}
+
+int store_programme_list_closed(struct store *s, int64_t org_id, bool include_inactive, int32_t from, int32_t to,
+				struct programme **out, size_t *n, struct programme_day **closed, size_t *nclosed)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(out, n, "programme_list_closed");
+	CHECK_OUT(closed, nclosed, "programme_list_closed");
+	CHECK_ORG(org_id);
+	open_range(&from, &to);
+	int ret = s->ops->programme_list_closed(s, org_id, include_inactive, from, to, out, n, closed, nclosed);
+	if (ret) {
+		free(*out);
+		free(*closed);
+		*out = NULL;
+		*closed = NULL;
+		*n = *nclosed = 0;
+	}
+	return ret;
 }
 
 /* ---- groups ---- */

@@ -334,6 +334,16 @@ struct closed_date {
 int store_closed_date_add(struct store *s, int64_t org_id, int64_t programme_id, const struct closed_date *d);
 int store_closed_date_remove(struct store *s, int64_t org_id, int64_t programme_id, int32_t day);
 /* Closed dates with from <= day <= to (DATE_NONE: open end), ascending. */
+/* A day a programme does not run, with its programme (store_programme_list_closed). */
+struct programme_day {
+	int64_t programme_id;
+	int32_t day;
+};
+/* store_programme_list, and in the same read the closed dates within [from, to] of every
+ * programme listed, grouped by programme and by day within each (*closed may be NULL
+ * when *nclosed is 0): the caseload's programmes and holidays in one round trip. */
+int store_programme_list_closed(struct store *s, int64_t org_id, bool include_inactive, int32_t from, int32_t to,
+				struct programme **out, size_t *n, struct programme_day **closed, size_t *nclosed);
 int store_closed_date_list(struct store *s, int64_t org_id, int64_t programme_id, int32_t from, int32_t to,
 			   struct closed_date **out, size_t *n);
 

@@ -1806,12 +1806,14 @@ static int pg_programme_get(struct store *s, int64_t org_id, int64_t id, struct 
 
 /* The programmes with their phases in one statement (one row per phase; a programme
  * without phases is the LEFT JOIN's one row with NULL phase columns): one round trip,
- * and one snapshot without BEGIN and COMMIT. The caseload reads it on every request. */
-static int pg_programme_list(struct store *s, int64_t org_id, bool include_inactive, struct programme **out,
-			     size_t *n)
+ * and one snapshot without BEGIN and COMMIT. With closed (store_programme_list_closed),
+ * each row also carries its programme's closed days in [from, to] as "d1,d2,…". */
+static int pg_programmes_read(struct store *s, int64_t org_id, bool include_inactive, bool with_closed, int32_t from,
+			      int32_t to, struct programme **out, size_t *n, struct programme_day **closed,
+			      size_t *nclosed)
 {
 	struct pg_store *pg = pg_of(s);
-	const char *v[] = { I64(org_id), BOOL(include_inactive) };
+	const char *v[] = { I64(org_id), BOOL(include_inactive), I64(from), I64(to) };
 	int ret;
 	*out = NULL;
 	*n = 0;
@@ -1819,15 +1821,23 @@ static int pg_programme_list(struct store *s, int64_t org_id, bool include_inact
 	if (!c)
 		return ret;
 	PGresult *r;
-	ret = pg_exec(c, "programme_list",
-		      "SELECT " STORE_PROGRAMME_COLS ", " STORE_PHASE_COLS " FROM programmes p "
-		      "LEFT JOIN programme_phases ph ON ph.org_id = p.org_id AND ph.programme_id = p.id "
-		      "WHERE p.org_id = $1 AND ($2 OR p.active) ORDER BY p.name COLLATE \"C\", p.id, ph.idx",
-		      NVALS(v), v, &r);
+	ret = with_closed ? pg_exec(c, "programme_list_closed",
+				    "SELECT " STORE_PROGRAMME_COLS ", " STORE_PHASE_COLS ", (SELECT string_agg(d.day::text, "
+				    "',' ORDER BY d.day) FROM programme_closed_dates d WHERE d.org_id = p.org_id "
+				    "AND d.programme_id = p.id AND d.day >= $3 AND d.day <= $4) FROM programmes p "
+				    "LEFT JOIN programme_phases ph ON ph.org_id = p.org_id AND ph.programme_id = p.id "
+				    "WHERE p.org_id = $1 AND ($2 OR p.active) ORDER BY p.name COLLATE \"C\", p.id, ph.idx",
+				    4, v, &r)
+			  : pg_exec(c, "programme_list",
+				    "SELECT " STORE_PROGRAMME_COLS ", " STORE_PHASE_COLS " FROM programmes p "
+				    "LEFT JOIN programme_phases ph ON ph.org_id = p.org_id AND ph.programme_id = p.id "
+				    "WHERE p.org_id = $1 AND ($2 OR p.active) ORDER BY p.name COLLATE \"C\", p.id, ph.idx",
+				    2, v, &r);
 	if (!ret) {
-		int rows = PQntuples(r), base = store_programme_map.n;
+		int rows = PQntuples(r), base = store_programme_map.n, dcol = base + store_phase_map.n;
 		struct programme *list = rows ? xcalloc((size_t)rows, sizeof *list) : NULL;
-		size_t count = 0;
+		struct programme_day *days = NULL;
+		size_t count = 0, ndays = 0, cap = 0;
 		int64_t last = 0;
 		for (int row = 0; !ret && row < rows; row++) {
 			int64_t id;
@@ -1842,24 +1852,59 @@ static int pg_programme_list(struct store *s, int64_t org_id, bool include_inact
 				}
 				count++;
 				last = id;
+				/* The closed days, once per programme. */
+				const char *d = with_closed && !PQgetisnull(r, row, dcol) ? PQgetvalue(r, row, dcol) : "";
+				while (*d) {
+					char *end;
+					long day = strtol(d, &end, 10);
+					if (end == d || (*end && *end != ',')) {
+						ret = too_long("programme_list_closed: closed days");
+						break;
+					}
+					if (ndays == cap) {
+						cap = cap ? 2 * cap : 16;
+						days = xrealloc(days, cap * sizeof *days);
+					}
+					days[ndays++] = (struct programme_day){ .programme_id = id, .day = (int32_t)day };
+					d = *end ? end + 1 : end;
+				}
 			}
 			struct programme *p = &list[count - 1];
-			if (PQgetisnull(r, row, base) || p->nphases >= STORE_PHASES_MAX)
+			if (ret || PQgetisnull(r, row, base) || p->nphases >= STORE_PHASES_MAX)
 				continue;
 			struct programme_phase *ph = &p->phases[p->nphases++];
 			if (!pg_read_map(r, row, base, &store_phase_map, ph))
 				ret = too_long("programme_list: phases");
 		}
 		PQclear(r);
-		if (ret)
+		if (ret) {
 			free(list);
-		else {
+			free(days);
+		} else {
 			*out = list;
 			*n = count;
+			if (closed) {
+				*closed = days;
+				*nclosed = ndays;
+			} else {
+				free(days);
+			}
 		}
 	}
 	pg_put(pg, c);
 	return ret;
+}
+
+static int pg_programme_list(struct store *s, int64_t org_id, bool include_inactive, struct programme **out,
+			     size_t *n)
+{
+	return pg_programmes_read(s, org_id, include_inactive, false, 0, 0, out, n, NULL, NULL);
+}
+
+static int pg_programme_list_closed(struct store *s, int64_t org_id, bool include_inactive, int32_t from, int32_t to,
+				    struct programme **out, size_t *n, struct programme_day **closed, size_t *nclosed)
+{
+	return pg_programmes_read(s, org_id, include_inactive, true, from, to, out, n, closed, nclosed);
 }
 
 static int pg_programme_update(struct store *s, int64_t org_id, struct programme *p)
@@ -2623,16 +2668,18 @@ static int pg_enrolment_list(struct store *s, int64_t org_id, const struct enrol
 	int ncount = nv;
 	/* The days in the phase are kept on the enrolment (days_in_phase); the recent days and
 	 * the last one are per row of the page, through attendance_days (one row per attended
-	 * day, kept by triggers, migration 016): a window's rows and one, whatever the table.
-	 * The three are one array, evaluated after ORDER BY … LIMIT for the page's rows only;
-	 * the outer query takes them apart and keeps the order. */
+	 * day, kept by triggers, migration 016): a window's rows, whatever the table. The
+	 * window's count and last day are one array, evaluated after ORDER BY … LIMIT for the
+	 * page's rows only; the outer query takes them apart, keeps the order, and looks for
+	 * the last day before the window only for those who have none in it. */
 	bool by_started = q->sort == STORE_ENROL_BY_STARTED, by_phase = q->sort == STORE_ENROL_BY_PHASE;
 	buf_addf(&page,
-		 "SELECT " STORE_ENROLMENT_COLS ", e.given_name, e.family_name, e.x[1], e.x[2], e.x[3], e.total "
+		 "SELECT " STORE_ENROLMENT_COLS ", e.given_name, e.family_name, e.days_in_phase, e.r[1], "
+		 "COALESCE(e.r[2], (SELECT max(a.on_day) FROM attendance_days a WHERE a.org_id = e.org_id "
+		 "AND a.enrolment_id = e.id)), e.total "
 		 "FROM (SELECT e.*, p.given_name, p.family_name, p.family_key, p.given_key, "
-		 "ARRAY[e.days_in_phase, (SELECT count(*) FROM attendance_days a WHERE a.org_id = e.org_id "
-		 "AND a.enrolment_id = e.id AND a.on_day >= $%d), (SELECT max(a.on_day) FROM attendance_days a "
-		 "WHERE a.org_id = e.org_id AND a.enrolment_id = e.id)] AS x, "
+		 "(SELECT ARRAY[count(*), max(a.on_day)] FROM attendance_days a WHERE a.org_id = e.org_id "
+		 "AND a.enrolment_id = e.id AND a.on_day >= $%d) AS r, "
 		 "(SELECT count(*) FROM enrolments e%s) AS total "
 		 "FROM enrolments e JOIN persons p ON p.org_id = e.org_id AND p.id = e.person_id"
 		 "%s ORDER BY %s LIMIT $%d OFFSET $%d) e ORDER BY %s",
@@ -3591,6 +3638,7 @@ const struct store_ops store_pg_ops = {
 	.closed_date_add = pg_closed_date_add,
 	.closed_date_remove = pg_closed_date_remove,
 	.closed_date_list = pg_closed_date_list,
+	.programme_list_closed = pg_programme_list_closed,
 	.group_create = pg_group_create,
 	.group_get = pg_group_get,
 	.group_list = pg_group_list,

@@ -1996,6 +1996,32 @@ static const char SQL_CLOSED_REMOVE[] =
 static const char SQL_CLOSED_LIST[] = "SELECT " STORE_CLOSED_COLS " FROM programme_closed_dates "
 				      "WHERE org_id = ?1 AND programme_id = ?2 AND day >= ?3 AND day <= ?4 ORDER BY day";
 
+static const char SQL_CLOSED_OF_LISTED[] =
+	"SELECT c.programme_id, c.day FROM programme_closed_dates c JOIN programmes p ON p.org_id = c.org_id "
+	"AND p.id = c.programme_id WHERE c.org_id = ?1 AND (?2 OR p.active) AND c.day >= ?3 AND c.day <= ?4 "
+	"ORDER BY c.programme_id, c.day";
+
+/* The programmes, their phases and their closed dates in [from, to], in one snapshot. */
+static int sq_programme_list_closed(struct store *s, int64_t org_id, bool include_inactive, int32_t from, int32_t to,
+				    struct programme **out, size_t *n, struct programme_day **closed, size_t *nclosed)
+{
+	struct sq_store *sq = sq_of(s);
+	const struct sq_val v[] = { V_I(org_id), V_I(include_inactive), V_I(from), V_I(to) };
+	int ret;
+	struct sq_conn *c = sq_begin_read(sq, &ret, "programme_list_closed: begin");
+	if (!ret)
+		ret = sq_rows(c, SQL_PROG_LIST, "programme_list_closed", v, 2, &store_programme_map, sizeof **out,
+			      (void **)out, n);
+	if (!ret && *n) {
+		sqlite3_stmt *st = sq_prep(c, SQL_PHASES_ORG, v, 1);
+		ret = st ? sq_attach_phases(c, st, *out, *n) : STORE_ERROR;
+	}
+	if (!ret && *n)
+		ret = sq_rows(c, SQL_CLOSED_OF_LISTED, "programme_list_closed: closed", v, NV(v),
+			      &store_programme_day_map, sizeof **closed, (void **)closed, nclosed);
+	return sq_end_read(sq, c, ret, "programme_list_closed: commit");
+}
+
 static int sq_closed_date_add(struct store *s, int64_t org_id, int64_t programme_id, const struct closed_date *d)
 {
 	const struct sq_val v[] = { V_I(org_id), V_I(programme_id), V_I(d->day), V_T(d->label) };
@@ -3717,6 +3743,7 @@ const struct store_ops store_sqlite_ops = {
 	.closed_date_add = sq_closed_date_add,
 	.closed_date_remove = sq_closed_date_remove,
 	.closed_date_list = sq_closed_date_list,
+	.programme_list_closed = sq_programme_list_closed,
 	.group_create = sq_group_create,
 	.group_get = sq_group_get,
 	.group_list = sq_group_list,

@@ -222,6 +222,56 @@ static void test_closed_dates(void **state)
 	free(list);
 	assert_int_equal(store_closed_date_remove(st, other, prog, D(2025, 12, 24)), STORE_NOTFOUND);
 	assert_int_equal(store_closed_date_add(st, other, prog, &d), STORE_INVALID);
+
+	/* The programmes with their closed dates in a window, in one read: a second programme
+	 * (inactive) with a day of its own; a programme of another organisation with one. */
+	int64_t prog2 = make_programme(org, "Closed dates, the second");
+	int64_t foreign = make_programme(other, "Closed dates elsewhere");
+	d.day = D(2025, 12, 26);
+	assert_int_equal(store_closed_date_add(st, org, prog2, &d), STORE_OK);
+	assert_int_equal(store_closed_date_add(st, other, foreign, &d), STORE_OK);
+	struct programme *ps;
+	struct programme_day *days;
+	size_t np, nd;
+	assert_int_equal(store_programme_list_closed(st, org, true, D(2025, 12, 20), D(2025, 12, 31), &ps, &np, &days, &nd),
+			 STORE_OK);
+	assert_int_equal(np, 2);
+	assert_true(ps[0].nphases > 0 && ps[1].nphases > 0);
+	assert_int_equal(nd, 2); /* Christmas Eve and the 26th; Christmas was removed, New Year is outside */
+	for (size_t i = 0; i < nd; i++) {
+		if (days[i].programme_id == prog)
+			assert_int_equal(days[i].day, D(2025, 12, 24));
+		else {
+			assert_int_equal(days[i].programme_id, prog2);
+			assert_int_equal(days[i].day, D(2025, 12, 26));
+		}
+	}
+	free(ps);
+	free(days);
+	/* Inactive programmes left out, with their days. */
+	struct programme p2;
+	assert_int_equal(store_programme_get(st, org, prog2, &p2), STORE_OK);
+	p2.active = false;
+	assert_int_equal(store_programme_update(st, org, &p2), STORE_OK);
+	assert_int_equal(store_programme_list_closed(st, org, false, DATE_NONE, DATE_NONE, &ps, &np, &days, &nd),
+			 STORE_OK);
+	assert_int_equal(np, 1);
+	assert_int_equal(ps[0].id, prog);
+	assert_int_equal(nd, 2);
+	assert_int_equal(days[0].day, D(2025, 12, 24));
+	assert_int_equal(days[1].day, D(2026, 1, 1));
+	free(ps);
+	free(days);
+	/* No programmes: nothing, and no days. */
+	int64_t empty = make_org("closed-empty");
+	assert_int_equal(store_programme_list_closed(st, empty, true, DATE_NONE, DATE_NONE, &ps, &np, &days, &nd),
+			 STORE_OK);
+	assert_int_equal(np, 0);
+	assert_int_equal(nd, 0);
+	free(ps);
+	free(days);
+	assert_int_equal(store_programme_list_closed(st, org, true, DATE_NONE, DATE_NONE, &ps, &np, NULL, &nd),
+			 STORE_INVALID);
 }
 
 /* ---- groups ---- */
@@ -1457,6 +1507,15 @@ static void test_attended_dates(void **state)
 	assert_int_equal(list[2].attended_recent, 2);
 	assert_int_equal(list[2].last_attended, D(2025, 9, 18));
 	assert_int_equal(list[3].attended_in_phase, 0);
+	assert_int_equal(list[3].last_attended, DATE_NONE);
+	free(list);
+	/* A window after every attended day: none in it, the last day still found. */
+	q.recent_from = D(2025, 9, 22);
+	assert_int_equal(store_enrolment_list(st, f.org, &q, &list, &n, &total), STORE_OK);
+	assert_int_equal(list[0].attended_recent, 0);
+	assert_int_equal(list[0].last_attended, D(2025, 9, 17));
+	assert_int_equal(list[2].attended_recent, 0);
+	assert_int_equal(list[2].last_attended, D(2025, 9, 18));
 	assert_int_equal(list[3].last_attended, DATE_NONE);
 	free(list);
 }
