@@ -426,6 +426,9 @@ struct store_ops {
 	int (*fac_profile_set)(struct store *s, int64_t org_id, const struct fac_profile *p);
 	int (*fac_engagement)(struct store *s, int64_t org_id, const int64_t *person_ids, size_t n, int32_t from,
 			      int32_t to, struct fac_engagement *out);
+	int (*caseload_columns)(struct store *s, int64_t org_id, const int64_t *enrolment_ids,
+				const int64_t *person_ids, size_t n, int32_t from, int32_t to,
+				struct store_plan_version **plans, size_t *nplans, struct fac_engagement *eg);
 	int (*fac_revisits_due)(struct store *s, int64_t org_id, int64_t therapist_id, int32_t today, int limit,
 				struct fac_revisit **out, size_t *n);
 

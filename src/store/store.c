@@ -2504,6 +2504,28 @@ int store_plan_latest_many(struct store *s, int64_t org_id, const int64_t *ids, 
 	return s->ops->plan_latest_many(s, org_id, ids, nids, out, n);
 }
 
+int store_caseload_columns(struct store *s, int64_t org_id, const int64_t *enrolment_ids, const int64_t *person_ids,
+			   size_t n, int32_t from, int32_t to, struct store_plan_version **plans, size_t *nplans,
+			   struct fac_engagement *eg)
+{
+	CHECK_STORE(s);
+	CHECK_OUT(plans, nplans, "caseload_columns");
+	CHECK_ORG(org_id);
+	if (n == 0)
+		return STORE_OK;
+	if (!enrolment_ids || !person_ids || !eg || n > LIST_MAX || n > STORE_PLAN_MANY_MAX || from == DATE_NONE ||
+	    to == DATE_NONE)
+		return store_error(STORE_INVALID, "caseload_columns: bad arguments");
+	memset(eg, 0, n * sizeof *eg);
+	int ret = s->ops->caseload_columns(s, org_id, enrolment_ids, person_ids, n, from, to, plans, nplans, eg);
+	if (ret) {
+		store_plan_versions_free(*plans, *nplans);
+		*plans = NULL;
+		*nplans = 0;
+	}
+	return ret;
+}
+
 int store_steps_get_many(struct store *s, int64_t org_id, const int64_t *ids, size_t nids,
 			 struct store_step (*out)[12])
 {

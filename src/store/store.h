@@ -1181,6 +1181,13 @@ void store_plan_versions_free(struct store_plan_version *v, size_t n);
 enum { STORE_PLAN_MANY_MAX = 500 };
 int store_plan_latest_many(struct store *s, int64_t org_id, const int64_t *ids, size_t nids,
 			   struct store_plan_version **out, size_t *n);
+/* The caseload's two per-row columns in one read (one round trip on PostgreSQL): the
+ * latest plan version of each of enrolment_ids[0..n) as store_plan_latest_many gives them
+ * (*plans by enrolment, none for an enrolment without a plan), and in eg[i] the engagement
+ * of person_ids[i] in [from, to] as store_fac_engagement. */
+int store_caseload_columns(struct store *s, int64_t org_id, const int64_t *enrolment_ids, const int64_t *person_ids,
+			   size_t n, int32_t from, int32_t to, struct store_plan_version **plans, size_t *nplans,
+			   struct fac_engagement *eg);
 /* The steps of each enrolment in ids[0..nids) in one query (a group's step grid):
  * out[i][k] is step k + 1 of ids[i], as store_steps_get gives it; an id that is not the
  * organisation's reads as all not started. At most STORE_PLAN_MANY_MAX ids. */

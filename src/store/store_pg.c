@@ -3500,6 +3500,87 @@ static int pg_fac_engagement(struct store *s, int64_t org_id, const int64_t *per
 	return ret;
 }
 
+static int plan_version_by_enrolment(const void *a, const void *b)
+{
+	const struct store_plan_version *x = a, *y = b;
+	return (x->enrolment_id > y->enrolment_id) - (x->enrolment_id < y->enrolment_id);
+}
+
+/* One statement for both: a row per (person, enrolment) pair with the person's engagement
+ * and the enrolment's latest plan version (the UNIQUE key's index, backwards; NULLs when
+ * there is none). */
+static int pg_caseload_columns(struct store *s, int64_t org_id, const int64_t *enrolment_ids,
+			       const int64_t *person_ids, size_t n, int32_t from, int32_t to,
+			       struct store_plan_version **plans, size_t *nplans, struct fac_engagement *eg)
+{
+	struct pg_store *pg = pg_of(s);
+	struct buf pa = BUF_INIT, ea = BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		buf_addf(&pa, "%s%" PRId64, i ? "," : "{", person_ids[i]);
+		buf_addf(&ea, "%s%" PRId64, i ? "," : "{", enrolment_ids[i]);
+	}
+	buf_addch(&pa, '}');
+	buf_addch(&ea, '}');
+	const char *v[] = { I64(org_id), pa.data, ea.data, I64(from), I64(to) };
+	PGresult *r = NULL;
+	struct store_plan_version *arr = NULL;
+	size_t count = 0;
+	int ret;
+	PGconn *c = pg_get(pg, &ret);
+	if (c) {
+		ret = pg_exec(c, "caseload_columns",
+			      "SELECT pv.enrolment_id, pv.number, pv.author, pv.created_at, pv.json, i.ord, "
+			      "(SELECT count(*) FROM fac_meeting_log m WHERE m.org_id = $1 AND m.person_id = i.pid "
+			      "AND m.on_day >= $4 AND m.on_day <= $5), coalesce(f.sponsor, '') "
+			      "FROM unnest($2::bigint[], $3::bigint[]) WITH ORDINALITY AS i (pid, eid, ord) "
+			      "LEFT JOIN fac_profile f ON f.org_id = $1 AND f.person_id = i.pid "
+			      "LEFT JOIN LATERAL (SELECT " STORE_PLAN_COLS ", json FROM plan_versions "
+			      "WHERE org_id = $1 AND enrolment_id = i.eid ORDER BY number DESC LIMIT 1) pv ON true",
+			      NVALS(v), v, &r);
+		int rows = ret ? 0 : PQntuples(r);
+		arr = rows ? xcalloc((size_t)rows, sizeof *arr) : NULL;
+		for (int row = 0; !ret && row < rows; row++) {
+			int64_t ord, meetings;
+			if (!get_i64(r, row, 5, &ord) || ord < 1 || (size_t)ord > n || !get_i64(r, row, 6, &meetings) ||
+			    !GET_TEXT(r, row, 7, eg[ord - 1].sponsor)) {
+				ret = store_error(STORE_ERROR, "postgresql: caseload_columns: unexpected answer");
+				break;
+			}
+			eg[ord - 1].meetings = (int)meetings;
+			if (PQgetisnull(r, row, 0))
+				continue;
+			struct store_plan_version pv = { 0 };
+			if (!pg_read_map(r, row, 0, &steps_plan_map, &pv)) {
+				ret = too_long("caseload_columns");
+				break;
+			}
+			bool seen = false; /* an enrolment twice in the list: its plan once */
+			for (size_t k = 0; k < count && !seen; k++)
+				seen = arr[k].enrolment_id == pv.enrolment_id;
+			if (seen)
+				continue;
+			if (!PQgetisnull(r, row, 4))
+				pv.json = xstrndup(PQgetvalue(r, row, 4), (size_t)PQgetlength(r, row, 4));
+			arr[count++] = pv;
+		}
+		PQclear(r);
+		pg_put(pg, c);
+	}
+	buf_release(&pa);
+	buf_release(&ea);
+	if (ret) {
+		store_plan_versions_free(arr, count);
+		return ret;
+	}
+	if (count)
+		qsort(arr, count, sizeof *arr, plan_version_by_enrolment);
+	*plans = count ? arr : NULL;
+	*nplans = count;
+	if (!count)
+		free(arr);
+	return STORE_OK;
+}
+
 static int pg_fac_profile_get(struct store *s, int64_t org_id, int64_t person_id, struct fac_profile *out)
 {
 	const char *v[] = { I64(org_id), I64(person_id) };
@@ -3718,6 +3799,7 @@ const struct store_ops store_pg_ops = {
 	.fac_meeting_days = pg_fac_meeting_days,
 	.fac_profile_get = pg_fac_profile_get,
 	.fac_engagement = pg_fac_engagement,
+	.caseload_columns = pg_caseload_columns,
 	.fac_profile_set = pg_fac_profile_set,
 	.fac_revisits_due = pg_fac_revisits_due,
 	.steps_get = pg_steps_get,

@@ -3619,6 +3619,15 @@ static int sq_fac_engagement(struct store *s, int64_t org_id, const int64_t *per
 	return ret;
 }
 
+/* The two reads in one snapshot (SQLite has no round trips to save). */
+static int sq_caseload_columns(struct store *s, int64_t org_id, const int64_t *enrolment_ids,
+			       const int64_t *person_ids, size_t n, int32_t from, int32_t to,
+			       struct store_plan_version **plans, size_t *nplans, struct fac_engagement *eg)
+{
+	int ret = sq_plan_latest_many(s, org_id, enrolment_ids, n, plans, nplans);
+	return ret ? ret : sq_fac_engagement(s, org_id, person_ids, n, from, to, eg);
+}
+
 static int sq_fac_profile_get(struct store *s, int64_t org_id, int64_t person_id, struct fac_profile *out)
 {
 	const struct sq_val v[] = { V_I(org_id), V_I(person_id) };
@@ -3823,6 +3832,7 @@ const struct store_ops store_sqlite_ops = {
 	.fac_meeting_days = sq_fac_meeting_days,
 	.fac_profile_get = sq_fac_profile_get,
 	.fac_engagement = sq_fac_engagement,
+	.caseload_columns = sq_caseload_columns,
 	.fac_profile_set = sq_fac_profile_set,
 	.fac_revisits_due = sq_fac_revisits_due,
 	.steps_get = sq_steps_get,

@@ -125,23 +125,6 @@ static void therapist_picker(struct req *r, struct html *w, int64_t current, con
 	free(users);
 }
 
-/* Issue 5: the engagement summary's meetings in the last 30 days and sponsor status of
- * every row, read for the whole page in one query (store_fac_engagement); NULL if that
- * read failed. The rows' reads are audited already. */
-static struct fac_engagement *engagement_load(struct req *r, const struct caseload *c, int32_t today)
-{
-	int64_t *ids = xmalloc((c->n ? c->n : 1) * sizeof *ids);
-	for (size_t i = 0; i < c->n; i++)
-		ids[i] = c->rows[i].row.e.person_id;
-	struct fac_engagement *eg = xcalloc(c->n ? c->n : 1, sizeof *eg);
-	if (store_fac_engagement(r->site->ac->store, r->org_id, ids, c->n, today - 29, today, eg) != STORE_OK) {
-		free(eg);
-		eg = NULL;
-	}
-	free(ids);
-	return eg;
-}
-
 static void engagement_cells(struct req *r, struct html *w, const struct fac_engagement *eg)
 {
 	html_raw(w, "<td data-fact=\"meetings-30\">");
@@ -155,23 +138,31 @@ static void engagement_cells(struct req *r, struct html *w, const struct fac_eng
 }
 
 /* Issue 4: the overdue plan assignments of each row's enrolment (plan.h's
- * assignment_overdue), from the latest plan versions of the whole page read in one query.
- * counts[i] is rows[i]'s; -1 where the plan could not be read. */
-static void overdue_counts(struct req *r, const struct caseload *c, int32_t today, int *counts)
+ * assignment_overdue, from its latest plan version), and issue 5: the engagement summary
+ * of each row's person (meetings in the last 30 days, sponsor status), read for the whole
+ * page in one store call (store_caseload_columns). counts[i] is rows[i]'s; where the read
+ * failed, counts are -1 and *eg_out is NULL. The rows' reads are audited already. */
+static void columns_load(struct req *r, const struct caseload *c, int32_t today, int *counts,
+			 struct fac_engagement **eg_out)
 {
-	int64_t *ids = xcalloc(c->n ? c->n : 1, sizeof *ids);
+	size_t n = c->n ? c->n : 1;
+	int64_t *eids = xcalloc(n, sizeof *eids), *pids = xcalloc(n, sizeof *pids);
 	for (size_t i = 0; i < c->n; i++) {
-		ids[i] = c->rows[i].row.e.id;
+		eids[i] = c->rows[i].row.e.id;
+		pids[i] = c->rows[i].row.e.person_id;
 		counts[i] = 0;
 	}
+	struct fac_engagement *eg = xcalloc(n, sizeof *eg);
 	struct store_plan_version *v = NULL;
-	size_t n = 0;
-	if (store_plan_latest_many(r->site->ac->store, r->org_id, ids, c->n, &v, &n) != STORE_OK) {
+	size_t nv = 0;
+	if (store_caseload_columns(r->site->ac->store, r->org_id, eids, pids, c->n, today - 29, today, &v, &nv, eg) !=
+	    STORE_OK) {
 		for (size_t i = 0; i < c->n; i++)
 			counts[i] = -1;
-		n = 0;
+		free(eg);
+		eg = NULL;
 	}
-	for (size_t k = 0; k < n; k++) {
+	for (size_t k = 0; k < nv; k++) {
 		struct plan p;
 		int cnt = -1;
 		if (v[k].json && !plan_parse(v[k].json, strlen(v[k].json), &p, NULL)) {
@@ -179,11 +170,13 @@ static void overdue_counts(struct req *r, const struct caseload *c, int32_t toda
 			plan_release(&p);
 		}
 		for (size_t i = 0; i < c->n; i++)
-			if (ids[i] == v[k].enrolment_id)
+			if (eids[i] == v[k].enrolment_id)
 				counts[i] = cnt;
 	}
-	store_plan_versions_free(v, n);
-	free(ids);
+	store_plan_versions_free(v, nv);
+	free(eids);
+	free(pids);
+	*eg_out = eg;
 }
 
 static void overdue_cell(struct req *r, struct html *w, int64_t enrolment_id, int count)
@@ -262,8 +255,8 @@ void caseload_get(struct req *r)
 						    N_("Progress"), N_("Last attended"), N_("Warnings"),
 						    N_("Meetings, 30 days"), N_("Sponsor"), N_("Overdue assignments") };
 		int *overdue = xcalloc(c.n, sizeof *overdue);
-		overdue_counts(r, &c, today, overdue);
-		struct fac_engagement *eg = engagement_load(r, &c, today);
+		struct fac_engagement *eg;
+		columns_load(r, &c, today, overdue, &eg);
 		for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
 			html_raw(&w, "<th scope=\"col\">");
 			html_text(&w, T(r, cols[i]));

@@ -224,6 +224,67 @@ static void test_plan_latest_many(void **state)
 	assert_int_equal(store_plan_latest_many(st, f.org, ids, STORE_PLAN_MANY_MAX + 1, &list, &n), STORE_INVALID);
 }
 
+/* store_caseload_columns: each enrolment's latest plan and each person's engagement in
+ * one read; no plan and no profile read as nothing and ""; another organisation's ids as
+ * none. */
+static void test_caseload_columns(void **state)
+{
+	(void)state;
+	struct fx f;
+	fixture(&f, "columns");
+	int64_t prog = make_programme(f.org, "Columns");
+	int64_t p2 = make_person(f.org, "Cecilie", "Kolonne", D(1984, 4, 4));
+	int64_t e2 = make_enrolment(f.org, p2, prog, f.t, D(2025, 2, 3));
+	struct enrolment en;
+	assert_int_equal(store_enrolment_get(st, f.org, f.e, &en), STORE_OK);
+	struct store_plan_version v = { .author = f.t, .json = "{\"v\":1}" };
+	assert_int_equal(store_plan_save(st, f.org, f.e, 0, &v), STORE_OK);
+	v = (struct store_plan_version){ .author = f.t, .json = "{\"v\":2}" };
+	assert_int_equal(store_plan_save(st, f.org, f.e, 1, &v), STORE_OK);
+	/* p2: a sponsor and two meetings, one of them outside the window. */
+	struct fac_profile fp = { .person_id = p2, .sponsor_since = DATE_NONE, .updated_by = f.t };
+	copy_str(fp.sponsor, sizeof fp.sponsor, "has_sponsor");
+	assert_int_equal(store_fac_profile_set(st, f.org, &fp), STORE_OK);
+	for (int i = 0; i < 2; i++) {
+		struct fac_meeting m = { .person_id = p2, .on_day = i ? D(2025, 3, 10) : D(2025, 1, 10), .at = 1 };
+		copy_str(m.name, sizeof m.name, "Mandagsmøtet");
+		copy_str(m.source, sizeof m.source, "person_reported");
+		assert_int_equal(store_fac_meeting_add(st, f.org, &m), STORE_OK);
+	}
+
+	int64_t eids[] = { f.e, e2, f.other_e }, pids[] = { en.person_id, p2, p2 };
+	struct fac_engagement eg[3];
+	struct store_plan_version *plans;
+	size_t n;
+	assert_int_equal(store_caseload_columns(st, f.org, eids, pids, 3, D(2025, 3, 1), D(2025, 3, 31), &plans, &n, eg),
+			 STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(plans[0].enrolment_id, f.e);
+	assert_int_equal(plans[0].number, 2);
+	assert_string_equal(plans[0].json, "{\"v\":2}");
+	store_plan_versions_free(plans, n);
+	assert_int_equal(eg[0].meetings, 0);
+	assert_string_equal(eg[0].sponsor, "");
+	assert_int_equal(eg[1].meetings, 1);
+	assert_string_equal(eg[1].sponsor, "has_sponsor");
+	assert_int_equal(eg[2].meetings, 1); /* the same person again: the same answer */
+	/* From the other organisation: nothing of ours. */
+	assert_int_equal(store_caseload_columns(st, f.other, eids, pids, 3, D(2025, 1, 1), D(2025, 12, 31), &plans, &n,
+						eg),
+			 STORE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(eg[1].meetings, 0);
+	assert_string_equal(eg[1].sponsor, "");
+	/* None asked; bad arguments. */
+	assert_int_equal(store_caseload_columns(st, f.org, eids, pids, 0, D(2025, 1, 1), D(2025, 1, 2), &plans, &n, eg),
+			 STORE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_caseload_columns(st, f.org, NULL, pids, 2, D(2025, 1, 1), D(2025, 1, 2), &plans, &n, eg),
+			 STORE_INVALID);
+	assert_int_equal(store_caseload_columns(st, f.org, eids, pids, 2, DATE_NONE, D(2025, 1, 2), &plans, &n, eg),
+			 STORE_INVALID);
+}
+
 /* store_steps_get_many: every enrolment's twelve steps in one read, in the order asked;
  * another organisation's enrolment reads as not started. */
 static void test_steps_get_many(void **state)
@@ -350,6 +411,7 @@ int main(void)
 		cmocka_unit_test(test_steps),
 		cmocka_unit_test(test_plan_versions),
 		cmocka_unit_test(test_plan_latest_many),
+		cmocka_unit_test(test_caseload_columns),
 		cmocka_unit_test(test_steps_get_many),
 		cmocka_unit_test(test_step_wording),
 	};
