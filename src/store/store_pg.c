@@ -2881,8 +2881,18 @@ static int pg_attendance_save(struct store *s, int64_t org_id, int64_t session_i
 	if (!ret)
 		ret = pg_r(c, "attendance_save: session", PG_SESSION_GET " FOR UPDATE", NVALS(vs), vs, &store_session_map,
 			   &head, sizeof head);
+	/* The rows in the order of their enrolments: the attendance triggers (migration 016)
+	 * update each enrolment's row, and two saves that lock the same enrolments in one
+	 * order cannot deadlock. (Rosters are short: insertion sort.) */
+	size_t *order = nrows ? xmalloc(nrows * sizeof *order) : NULL;
+	for (size_t i = 0; i < nrows; i++) {
+		size_t k = i;
+		for (; k > 0 && rows[order[k - 1]].enrolment_id > rows[i].enrolment_id; k--)
+			order[k] = order[k - 1];
+		order[k] = i;
+	}
 	for (size_t i = 0; i < nrows && !ret; i++) {
-		const struct attendance *in = &rows[i];
+		const struct attendance *in = &rows[order[i]];
 		struct attendance old;
 		const char *vk[] = { I64(org_id), I64(session_id), I64(in->enrolment_id) };
 		ret = pg_r(c, "attendance_save: row", PG_ATT_GET, NVALS(vk), vk, &store_attendance_map, &old, sizeof old);
@@ -2914,6 +2924,7 @@ static int pg_attendance_save(struct store *s, int64_t org_id, int64_t session_i
 			ret = pg_r(c, "attendance_save: row", PG_ATT_GET, NVALS(vk), vk, &store_attendance_map,
 				   &ch[nch++].now, sizeof ch->now);
 	}
+	free(order);
 	ret = pg_end(pg, c, ret, "attendance_save: commit");
 	if (ret || !nch) {
 		free(ch);
