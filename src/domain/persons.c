@@ -282,24 +282,14 @@ void persons_audit_listed(struct accounts *ac, const struct actor *who, int64_t 
 {
 	if (n == 0)
 		return;
-	struct audit_entry *es = xcalloc(n, sizeof *es);
-	int64_t now = now_millis();
-	for (size_t i = 0; i < n; i++) {
-		struct audit_entry *e = &es[i];
-		e->at_ms = now;
-		e->user_id = who->user_id;
-		e->org_id = org_id;
-		copy_str(e->actor, sizeof e->actor, who->email);
-		copy_str(e->addr, sizeof e->addr, who->addr);
-		copy_str(e->action, sizeof e->action, "person.list");
-		copy_str(e->object_type, sizeof e->object_type, "person");
-		snprintf(e->object_id, sizeof e->object_id, "%" PRId64, ids[i]);
-		copy_str(e->detail, sizeof e->detail, detail ? detail : "");
-	}
-	/* Through the group-commit writer: the page's entries share commits with every
-	 * other request's instead of each page paying for a transaction of its own. */
-	auditor_log_many(ac->audit, es, n);
-	free(es);
+	struct audit_entry e = { .at_ms = now_millis(), .user_id = who->user_id, .org_id = org_id };
+	copy_str(e.actor, sizeof e.actor, who->email);
+	copy_str(e.addr, sizeof e.addr, who->addr);
+	copy_str(e.action, sizeof e.action, "person.list");
+	copy_str(e.object_type, sizeof e.object_type, "person");
+	copy_str(e.detail, sizeof e.detail, detail ? detail : "");
+	/* Through the group-commit writer, as one entry with the persons as its subjects. */
+	auditor_log_listing(ac->audit, &e, ids, n);
 }
 
 static void audit_dups(struct accounts *ac, const struct actor *who, int64_t org_id, const struct person *d,

@@ -79,8 +79,9 @@ int persons_update(struct accounts *ac, const struct actor *who, int64_t org_id,
 		   const struct person_input *in, int32_t today, struct person *out, struct person_errors *errs,
 		   struct person **dups, size_t *ndups);
 
-/* Records that the n persons were shown in a list (one "person.list" entry each, with
- * detail naming the list), in one append. */
+/* Records that the n persons were shown in a list: one "person.list" entry (detail naming
+ * the list) whose subjects are the persons (auditor_log_listing), found per person by the
+ * audit filter as every listing is. */
 void persons_audit_listed(struct accounts *ac, const struct actor *who, int64_t org_id, const int64_t *ids,
 			  size_t n, const char *detail);
 

@@ -200,7 +200,9 @@ describe('persons API', () => {
 		const r2 = await coord.get('/api/v1/persons?q=listeperson&limit=2&offset=2');
 		assert.equal(r2.data.persons.length, 1);
 		const listed = await auditEntries('action=person.list');
-		for (const p of [...r.data.persons, ...r2.data.persons]) assert.ok(listed.some((e) => e.object_id === String(p.id)), `listing ${p.id} not audited`);
+		// One listing entry per page, the persons shown as its subjects.
+		for (const p of [...r.data.persons, ...r2.data.persons]) assert.ok(listed.some((e) => e.detail === 'api' && (e.subjects || []).includes(p.id)), `listing ${p.id} not audited`);
+		assert.ok(listed.some((e) => e.detail === 'api' && e.subjects.length === 2 && e.subjects.every((id) => r.data.persons.some((p) => p.id === id))), 'the first page is one entry with its two persons');
 		assertApiError(await coord.get('/api/v1/persons?sort=age'), 400);
 		assertApiError(await coord.get('/api/v1/persons?limit=0'), 400);
 	});
