@@ -9,6 +9,8 @@
 #   measure NAME URL COOKIE     warm up, then BENCH_RUNS (3) wrk runs → "rate p50 p99 non2xx
 #                               p99s" in $tmp/NAME.res: the run with the median p99, the
 #                               non-2xx answers of all runs, every run's p99 ("a/b/c")
+#   measure_once NAME URL COOKIE  one wrk run added to $tmp/NAME.runs (no warm-up)
+#   measure_summary NAME        $tmp/NAME.runs → $tmp/NAME.res as measure writes it
 #   serve DB                    starts tolv serve on a free port, waits for /healthz; sets $port
 #   login EMAIL PASSWORD        logs in on $port; prints the session cookie "tolv_session=…"
 
@@ -21,7 +23,9 @@ tmp=$(mktemp -d "/tmp/tolv-$BENCH_NAME.XXXXXX")
 tolv_pid=""
 pgdir=""
 port=""
+extra_pids=""
 bench_cleanup() {
+	for p in $extra_pids; do kill -TERM "$p" 2>/dev/null || true; done
 	if [ -n "$tolv_pid" ] && kill -0 "$tolv_pid" 2>/dev/null; then
 		kill -TERM "$tolv_pid" 2>/dev/null || true
 		for _ in $(seq 1 50); do
@@ -55,24 +59,34 @@ to_ms() {
 # A shared 2-core machine has moments when a neighbour takes the CPU; one 10-second p99 then
 # measures the neighbour. So each page is measured BENCH_RUNS times and the run with the
 # median p99 is reported, with every run's p99 beside it (nothing is left out of the table).
+measure_once() {
+	local name=$1 url=$2 cookie=$3 rate p50 p99 bad
+	timeout 120 wrk -t "$THREADS" -c "$CONNS" -d "$DURATION" --latency -H "Cookie: $cookie" "$url" \
+		>"$tmp/$name.out" 2>&1 || die "wrk failed on $url: $(cat "$tmp/$name.out")"
+	rate=$(awk '/^Requests\/sec:/ {print $2}' "$tmp/$name.out")
+	p50=$(awk '$1 == "50%" {print $2}' "$tmp/$name.out")
+	p99=$(awk '$1 == "99%" {print $2}' "$tmp/$name.out")
+	bad=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$tmp/$name.out")
+	echo "${rate:-0} $(to_ms "${p50:-0}") $(to_ms "${p99:-0}") ${bad:-0}" >>"$tmp/$name.runs"
+}
+
+measure_summary() {
+	local name=$1 runs all median allbad
+	runs=$(wc -l <"$tmp/$name.runs")
+	allbad=$(awk '{ s += $4 } END { print s + 0 }' "$tmp/$name.runs")
+	all=$(awk '{ printf "%s%.1f", (NR > 1 ? "/" : ""), $3 }' "$tmp/$name.runs")
+	median=$(sort -g -k3,3 "$tmp/$name.runs" | awk -v n="$runs" 'NR == int((n + 1) / 2) { print $1, $2, $3 }')
+	echo "$median $allbad $all" >"$tmp/$name.res"
+}
+
 measure() {
-	local name=$1 url=$2 cookie=$3 runs=${BENCH_RUNS:-3} i rate p50 p99 bad allbad=0
+	local name=$1 url=$2 cookie=$3 i
 	timeout 30 wrk -t "$THREADS" -c "$CONNS" -d 1s -H "Cookie: $cookie" "$url" >/dev/null 2>&1 || true
 	: >"$tmp/$name.runs"
-	for i in $(seq 1 "$runs"); do
-		timeout 120 wrk -t "$THREADS" -c "$CONNS" -d "$DURATION" --latency -H "Cookie: $cookie" "$url" \
-			>"$tmp/$name.out" 2>&1 || die "wrk failed on $url: $(cat "$tmp/$name.out")"
-		rate=$(awk '/^Requests\/sec:/ {print $2}' "$tmp/$name.out")
-		p50=$(awk '$1 == "50%" {print $2}' "$tmp/$name.out")
-		p99=$(awk '$1 == "99%" {print $2}' "$tmp/$name.out")
-		bad=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$tmp/$name.out")
-		allbad=$((allbad + ${bad:-0}))
-		echo "${rate:-0} $(to_ms "${p50:-0}") $(to_ms "${p99:-0}")" >>"$tmp/$name.runs"
+	for i in $(seq 1 "${BENCH_RUNS:-3}"); do
+		measure_once "$name" "$url" "$cookie"
 	done
-	local all median
-	all=$(awk '{ printf "%s%.1f", (NR > 1 ? "/" : ""), $3 }' "$tmp/$name.runs")
-	median=$(sort -g -k3,3 "$tmp/$name.runs" | awk -v n="$runs" 'NR == int((n + 1) / 2)')
-	echo "$median $allbad $all" >"$tmp/$name.res"
+	measure_summary "$name"
 }
 
 serve() {

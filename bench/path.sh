@@ -10,8 +10,8 @@
 #
 # Targets: p99 < 25 ms on both pages at 16 connections, and the larger installation's p99
 # within 20 % of the smaller's (a page's cost must not grow with the database). Each page is
-# measured BENCH_RUNS times; the run with the median p99 is judged, and every run's p99 is
-# printed beside it. Prints a table with PASS/FAIL and exits 1 if a target is missed.
+# measured BENCH_RUNS times, the small and the large installation in turns; the run with the
+# median p99 is judged, and every run's p99 is printed beside it. Prints a table with PASS/FAIL and exits 1 if a target is missed.
 # Everything it starts is stopped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,9 +38,9 @@ BENCH_NAME=bench-path
 command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk)"
 command -v curl >/dev/null || die "curl is not installed"
 
-# one BACKEND SCALE PEOPLE ROWS: a fresh database, the generator, the server, the two pages.
-one() {
-	local backend=$1 scale=$2 people=$3 rows=$4 db
+# prepare BACKEND SCALE PEOPLE ROWS: a fresh database and the generator; sets db and group.
+prepare() {
+	local backend=$1 scale=$2 people=$3 rows=$4
 	if [ "$backend" = sqlite ]; then
 		db="sqlite:$tmp/$scale.db"
 	else
@@ -53,13 +53,12 @@ one() {
 		die "tolv init failed: $(cat "$tmp/init.log")"
 	TOLV_USER_PASSWORD="$PW" "$BIN" user add "$THER" --org "$ORG" --role therapist --name "Bench Target" \
 		--db "$db" >/dev/null || die "could not add the therapist"
-	local t0 t1 out group
+	local t0 t1 out gen_s
 	t0=$(date +%s.%N)
 	out=$("$GEN" --db "$db" --org "$ORG" --therapist "$THER" --people "$people" --rows "$rows" 2>"$tmp/gen.log") ||
 		die "gen_path failed: $(cat "$tmp/gen.log")"
 	t1=$(date +%s.%N)
 	group=$(echo "$out" | sed -n 's/^group=//p')
-	local gen_s
 	gen_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 	echo "bench-path: $backend $scale: $people people, $rows rows generated in ${gen_s}s" >&2
 	# The pages are measured on a settled installation, not during the load's aftermath:
@@ -68,22 +67,50 @@ one() {
 	# the audit log's commits).
 	if [ "$backend" = pg ]; then psql "$db" -q -c CHECKPOINT >/dev/null || die "CHECKPOINT failed"; fi
 	sync
+}
 
-	serve "$db"
-	local cookie
-	cookie=$(login "$THER" "$PW")
-	# The roster of the group's latest weekday (its session exists); the caseload.
+# both BACKEND: the small and the large installation, a server on each, then the two pages
+# measured in turns — small, large, small, large… — so that a slow spell of the machine
+# falls on both sizes alike instead of on whichever happened to be measured then.
+both() {
+	local backend=$1 scale
+	declare -A url_roster url_caseload cookie_of
 	local day
 	day=$(date +%F)
 	while [ "$(date -d "$day" +%u)" -gt 5 ]; do day=$(date -d "$day - 1 day" +%F); done
-	curl -fs -o /dev/null -b "$cookie" "http://127.0.0.1:$port/groups/$group/roster?date=$day" ||
-		die "the roster page does not answer 200"
-	curl -fs -o /dev/null -b "$cookie" "http://127.0.0.1:$port/caseload" || die "the caseload does not answer 200"
-	measure "$backend-$scale-roster" "http://127.0.0.1:$port/groups/$group/roster?date=$day" "$cookie"
-	measure "$backend-$scale-caseload" "http://127.0.0.1:$port/caseload" "$cookie"
-	kill -TERM "$tolv_pid" 2>/dev/null || true
-	wait "$tolv_pid" 2>/dev/null || true
-	tolv_pid=""
+	for scale in small large; do
+		if [ $scale = small ]; then prepare "$backend" small 2000 100000; else prepare "$backend" large 30000 1500000; fi
+		serve "$db"
+		extra_pids="$extra_pids $tolv_pid"
+		tolv_pid=""
+		cookie_of[$scale]=$(login "$THER" "$PW")
+		# The roster of the group's latest weekday (its session exists); the caseload.
+		url_roster[$scale]="http://127.0.0.1:$port/groups/$group/roster?date=$day"
+		url_caseload[$scale]="http://127.0.0.1:$port/caseload"
+	done
+	local page run url
+	for page in roster caseload; do
+		for scale in small large; do
+			if [ $page = roster ]; then url=${url_roster[$scale]}; else url=${url_caseload[$scale]}; fi
+			curl -fs -o /dev/null -b "${cookie_of[$scale]}" "$url" || die "the $page page does not answer 200"
+			timeout 30 wrk -t "$THREADS" -c "$CONNS" -d 1s -H "Cookie: ${cookie_of[$scale]}" "$url" >/dev/null 2>&1 ||
+				true
+			: >"$tmp/$backend-$scale-$page.runs"
+		done
+		for run in $(seq 1 "${BENCH_RUNS:-3}"); do
+			for scale in small large; do
+				if [ $page = roster ]; then url=${url_roster[$scale]}; else url=${url_caseload[$scale]}; fi
+				measure_once "$backend-$scale-$page" "$url" "${cookie_of[$scale]}"
+			done
+		done
+		for scale in small large; do measure_summary "$backend-$scale-$page"; done
+	done
+	local p
+	for p in $extra_pids; do
+		kill -TERM "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	extra_pids=""
 }
 
 pgbase=""
@@ -107,8 +134,7 @@ for b in $BACKENDS; do
 		;;
 	*) die "unknown backend $b" ;;
 	esac
-	one "$b" small 2000 100000
-	one "$b" large 30000 1500000
+	both "$b"
 done
 
 fail=0
