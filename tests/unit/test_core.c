@@ -6,6 +6,10 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include <pthread.h>
+#include <stdio.h>
+
+#include "config.h"
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "core/i18n.h"
@@ -134,6 +138,53 @@ static void languages(void **state)
 	assert_string_equal(i18n_tr(LANG_EN, "Log in"), "Log in");
 }
 
+/* i18n_tr remembers each thread's look-ups: equal text in different buffers gets the
+ * same translation, an untranslated text is answered with the caller's own buffer (never
+ * a remembered pointer into a buffer since reused), languages do not mix, and past the
+ * table's size every look-up is still right. */
+static void *translate_in_thread(void *arg)
+{
+	(void)arg;
+	bool ok = !strcmp(i18n_tr(LANG_NB, "Log in"), "Logg inn") && !strcmp(i18n_tr(LANG_SV, "Log in"), "Logga in");
+	return ok ? (void *)1 : NULL;
+}
+
+static void translations_are_remembered_rightly(void **state)
+{
+	(void)state;
+	const char *dirs[] = { TOLV_BUILD_LOCALEDIR, NULL };
+	i18n_init(dirs);
+	char a[64], b[64];
+	strcpy(a, "Log in");
+	strcpy(b, "Log in");
+	assert_string_equal(i18n_tr(LANG_NB, a), "Logg inn");
+	assert_string_equal(i18n_tr(LANG_NB, b), "Logg inn");
+	assert_string_equal(i18n_tr(LANG_SV, a), "Logga in");
+	assert_ptr_equal(i18n_tr(LANG_EN, a), a);
+	/* A buffer reused for text without a translation: its own pointer, both times. */
+	strcpy(a, "Not a msgid, Kari's own words");
+	assert_ptr_equal(i18n_tr(LANG_NB, a), a);
+	strcpy(b, "Not a msgid, Kari's own words");
+	assert_ptr_equal(i18n_tr(LANG_NB, b), b);
+	strcpy(a, "Name");
+	assert_string_equal(i18n_tr(LANG_NB, a), "Navn");
+	/* Far more strings than the table holds. */
+	char many[32];
+	for (int i = 0; i < 10000; i++) {
+		snprintf(many, sizeof many, "untranslated %d", i);
+		assert_ptr_equal(i18n_tr(LANG_NB, many), many);
+	}
+	assert_string_equal(i18n_tr(LANG_NB, "Log in"), "Logg inn");
+	strcpy(b, "Name");
+	assert_string_equal(i18n_tr(LANG_NB, b), "Navn");
+	/* Another thread has its own table (freed when it ends). */
+	pthread_t t;
+	void *res = NULL;
+	assert_int_equal(pthread_create(&t, NULL, translate_in_thread, NULL), 0);
+	assert_int_equal(pthread_join(t, &res), 0);
+	assert_non_null(res);
+}
+
 int main(void)
 {
 	util_init();
@@ -148,6 +199,7 @@ int main(void)
 		cmocka_unit_test(tokens_are_random_and_urlsafe),
 		cmocka_unit_test(sha256_known_answer),
 		cmocka_unit_test(languages),
+		cmocka_unit_test(translations_are_remembered_rightly),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
