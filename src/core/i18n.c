@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/alloc.h"
+
 static const char *const codes[LANG_COUNT] = { "nb", "sv", "en" };
 static const char *const names[LANG_COUNT] = { "Norsk bokmål", "Svenska", "English" };
 static const char *const domains[LANG_COUNT] = { "tolv-nb", "tolv-sv", NULL };
@@ -83,9 +85,12 @@ static struct tr_cache *tr_cache_get(void)
 	if (!tr_key_ok)
 		return NULL;
 	struct tr_cache *c = pthread_getspecific(tr_key);
-	if (!c && (c = calloc(1, sizeof *c)) && pthread_setspecific(tr_key, c) != 0) {
-		free(c);
-		c = NULL;
+	if (!c) {
+		c = xcalloc(1, sizeof *c);
+		if (pthread_setspecific(tr_key, c) != 0) {
+			free(c);
+			c = NULL;
+		}
 	}
 	return c;
 }
@@ -111,8 +116,8 @@ const char *i18n_tr(enum lang lang, const char *msgid)
 		k = (k + 1) & (TR_SLOTS - 1);
 	}
 	const char *tr = dgettext(domains[lang], msgid);
-	char *copy;
-	if (c->used < TR_SLOTS / 4 * 3 && (copy = malloc(len + 1))) {
+	if (c->used < TR_SLOTS / 4 * 3) {
+		char *copy = xmalloc(len + 1);
 		memcpy(copy, msgid, len + 1);
 		c->slot[k] = (struct tr_slot){ .msgid = copy, .tr = tr == msgid ? NULL : tr, .hash = h,
 					       .lang = (unsigned char)lang };
